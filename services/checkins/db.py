@@ -1,0 +1,38 @@
+"""The check-ins service's own database: its tables and nothing of anyone else's."""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.db.tables import outbox_table, processed_events_table
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+metadata = Base.metadata
+outbox = outbox_table(metadata)
+processed_events = processed_events_table(metadata)
+
+
+class CheckinRecord(Base):
+    """One check-in, following the guide's 15-minute agenda."""
+    __tablename__ = "checkin_records"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    organisation_id: Mapped[str] = mapped_column(String(36), index=True)
+    site_id: Mapped[str | None] = mapped_column(String(36))
+    person_id: Mapped[str] = mapped_column(String(36), index=True)
+    session_id: Mapped[str | None] = mapped_column(String(36))
+    completed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    wellbeing: Mapped[int] = mapped_column(Integer)
+    wins: Mapped[str] = mapped_column(Text, default="")
+    risks_and_needs: Mapped[str] = mapped_column(Text, default="")
+    practical_tasks: Mapped[str] = mapped_column(Text, default="")
+    days_abstinent_last_30: Mapped[int | None] = mapped_column(Integer)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,11 @@
+"""Notifications service web application; gunicorn runs `create_app()`."""
+from services.notifications.spec import SPEC
+from shared.web.app import create_service_app
+
+
+def create_app(settings=None, clock=None):
+    return create_service_app(
+        SPEC, "Circles notifications",
+        "Routing rules, templates, channels, delivery log and inbox.",
+        [], settings=settings, clock=clock,
+    )

@@ -1,0 +1,28 @@
+"""The reporting service's own database: KPI projections built only from events."""
+from __future__ import annotations
+
+from sqlalchemy import Column, Integer, String, Table
+
+from sqlalchemy.orm import DeclarativeBase
+
+from shared.db.tables import outbox_table, processed_events_table
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+metadata = Base.metadata
+outbox = outbox_table(metadata)
+processed_events = processed_events_table(metadata)
+
+# Completed check-ins per organisation, site and calendar month (UTC). site_id is ''
+# for check-ins recorded without a site, so the key never holds a NULL.
+checkins_monthly = Table(
+    "checkins_monthly",
+    metadata,
+    Column("organisation_id", String(36), primary_key=True),
+    Column("site_id", String(36), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("completed", Integer, nullable=False),
+)

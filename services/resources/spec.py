@@ -1,0 +1,13 @@
+"""How the resources service plugs into the shared runtime."""
+from pathlib import Path
+
+from services.resources import db
+from shared.runtime import ServiceSpec
+
+SPEC = ServiceSpec(
+    name="resources",
+    metadata=db.metadata,
+    outbox=db.outbox,
+    processed=db.processed_events,
+    migrations_dir=Path(__file__).parent / "migrations",
+)

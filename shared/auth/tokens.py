@@ -1,0 +1,81 @@
+"""Minting and checking the JWTs every service accepts.
+
+HS256 with a shared secret from settings. Decoding pins the algorithm, issuer and
+audience and requires an expiry, so `alg: none`, foreign signatures, expired tokens and
+tokens meant for another system are all refused.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+
+import jwt
+
+from shared.settings import Settings
+
+ALGORITHM = "HS256"
+ROLES = ("admin", "coordinator", "peer_worker", "clinician", "supporter", "participant", "operator")
+STAFF_ROLES = ("admin", "coordinator", "peer_worker", "clinician")
+
+
+class TokenError(Exception):
+    pass
+
+
+@dataclasses.dataclass(frozen=True)
+class Principal:
+    subject: str
+    role: str
+    organisation_id: str
+    site_ids: tuple[str, ...]
+    token_id: str
+
+    def can_see_site(self, site_id: str | None) -> bool:
+        """Admins and coordinators with no site list see the whole organisation."""
+        if not self.site_ids or site_id is None:
+            return True
+        return str(site_id) in self.site_ids
+
+
+def mint_token(settings: Settings, *, subject: str, role: str, organisation_id: str,
+               site_ids: list[str] | tuple[str, ...] = (), now: dt.datetime | None = None,
+               ttl_seconds: int | None = None) -> str:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    now = now or dt.datetime.now(dt.timezone.utc)
+    claims = {
+        "sub": str(subject),
+        "role": role,
+        "org": str(organisation_id),
+        "sites": [str(s) for s in site_ids],
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": int(now.timestamp()),
+        "exp": int(now.timestamp()) + (ttl_seconds or settings.jwt_ttl_seconds),
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM)
+
+
+def decode_token(settings: Settings, token: str) -> Principal:
+    try:
+        claims = jwt.decode(
+            token,
+            settings.jwt_secret,
+            algorithms=[ALGORITHM],
+            audience=settings.jwt_audience,
+            issuer=settings.jwt_issuer,
+            options={"require": ["exp", "iat", "sub", "iss", "aud", "jti"]},
+        )
+    except jwt.PyJWTError as exc:
+        raise TokenError(str(exc)) from exc
+    if claims.get("role") not in ROLES or not claims.get("org"):
+        raise TokenError("token lacks a known role or an organisation")
+    sites = claims.get("sites") or []
+    if not isinstance(sites, list):
+        raise TokenError("sites claim must be a list")
+    return Principal(
+        subject=claims["sub"], role=claims["role"], organisation_id=str(claims["org"]),
+        site_ids=tuple(str(s) for s in sites), token_id=claims["jti"],
+    )

@@ -1,0 +1,34 @@
+"""An injectable clock: domain logic asks it for the time, tests move it by hand."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> dt.datetime:
+        """The current time, timezone-aware, in UTC."""
+
+
+class SystemClock:
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.timezone.utc)
+
+
+class FixedClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self, start: dt.datetime):
+        if start.tzinfo is None:
+            raise ValueError("FixedClock needs a timezone-aware start time")
+        self._now = start
+
+    def now(self) -> dt.datetime:
+        return self._now
+
+    def advance(self, **delta) -> dt.datetime:
+        self._now += dt.timedelta(**delta)
+        return self._now
+
+    def set(self, moment: dt.datetime) -> None:
+        self._now = moment

@@ -1,0 +1,46 @@
+"""Migration steps for the tables every service shares (outbox, processed events).
+
+Versioned by name: a later change to these tables is a new function (`..._v2`) that
+services call from a new revision, never an edit of this one.
+"""
+from alembic import op
+import sqlalchemy as sa
+
+from shared.db.tables import BigId
+
+_UNPUBLISHED = {"postgresql_where": sa.text("published_at IS NULL"),
+                "sqlite_where": sa.text("published_at IS NULL")}
+
+
+def create_messaging_tables_v1() -> None:
+    op.create_table(
+        "outbox",
+        sa.Column("id", BigId, autoincrement=True, nullable=False),
+        sa.Column("event_id", sa.String(length=36), nullable=False),
+        sa.Column("topic", sa.String(length=200), nullable=False),
+        sa.Column("partition_key", sa.String(length=200), nullable=False),
+        sa.Column("event_type", sa.String(length=200), nullable=False),
+        sa.Column("headers", sa.Text(), nullable=False),
+        sa.Column("payload", sa.Text(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("event_id"),
+    )
+    op.create_index("ix_outbox_key_unpublished", "outbox", ["partition_key", "id"], **_UNPUBLISHED)
+    op.create_index("ix_outbox_unpublished", "outbox", ["id"], **_UNPUBLISHED)
+    op.create_table(
+        "processed_events",
+        sa.Column("consumer", sa.String(length=100), nullable=False),
+        sa.Column("event_id", sa.String(length=200), nullable=False),
+        sa.Column("event_type", sa.String(length=200), nullable=False),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("consumer", "event_id"),
+    )
+
+
+def drop_messaging_tables_v1() -> None:
+    op.drop_table("processed_events")
+    op.drop_index("ix_outbox_unpublished", table_name="outbox")
+    op.drop_index("ix_outbox_key_unpublished", table_name="outbox")
+    op.drop_table("outbox")

@@ -1,0 +1,124 @@
+"""The one catalogue of event types: name, topic, and the marshmallow schema of the data.
+
+Producers validate what they write and consumers validate what they read against the same
+schema. Type names are versioned: `circles.<service>.<aggregate>.<action>.v<N>`. A
+breaking change to a payload is a new type (`.v2`), never an edit of the old one.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+
+import marshmallow as ma
+
+from shared.events.envelope import CloudEvent
+
+TYPE_PATTERN = re.compile(r"^circles\.(?P<service>[a-z]+)\.[a-z_]+\.[a-z_]+\.v(?P<version>\d+)$")
+
+
+class UnknownEventType(LookupError):
+    pass
+
+
+class InvalidEventData(ValueError):
+    def __init__(self, type_name: str, errors: dict):
+        super().__init__(f"{type_name}: invalid data {errors}")
+        self.errors = errors
+
+
+@dataclasses.dataclass(frozen=True)
+class EventType:
+    name: str
+    schema: type[ma.Schema]
+    description: str
+
+    @property
+    def service(self) -> str:
+        return TYPE_PATTERN.match(self.name)["service"]
+
+    @property
+    def topic(self) -> str:
+        return topic_for(self.service)
+
+    @property
+    def version(self) -> int:
+        return int(TYPE_PATTERN.match(self.name)["version"])
+
+
+def topic_for(service: str) -> str:
+    return f"{service}.events"
+
+
+def dlq_topic_for(topic: str) -> str:
+    return f"{topic}.dlq"
+
+
+_CATALOGUE: dict[str, EventType] = {}
+
+
+def register(name: str, schema: type[ma.Schema], description: str) -> EventType:
+    if not TYPE_PATTERN.match(name):
+        raise ValueError(f"event type {name!r} does not follow circles.<service>.<aggregate>.<action>.vN")
+    if name in _CATALOGUE:
+        raise ValueError(f"event type {name!r} registered twice")
+    _CATALOGUE[name] = EventType(name, schema, description)
+    return _CATALOGUE[name]
+
+
+def get(name: str) -> EventType:
+    _load_schemas()
+    try:
+        return _CATALOGUE[name]
+    except KeyError:
+        raise UnknownEventType(name) from None
+
+
+def all_types() -> list[EventType]:
+    _load_schemas()
+    return sorted(_CATALOGUE.values(), key=lambda t: t.name)
+
+
+def _load_schemas() -> None:
+    # Importing the schema modules registers them; done lazily to avoid import cycles.
+    from shared.events import schemas  # noqa: F401
+
+
+def dump_data(type_name: str, data: dict) -> dict:
+    """Serialise and validate data for an event type; JSON-safe on return."""
+    schema = get(type_name).schema()
+    payload = schema.dump(data)
+    errors = schema.validate(payload)
+    if errors:
+        raise InvalidEventData(type_name, errors)
+    return payload
+
+
+def load_data(event: CloudEvent) -> dict:
+    """Validate a received event's data and return it with Python types."""
+    schema = get(event.type).schema(unknown=ma.EXCLUDE)
+    try:
+        return schema.load(event.data)
+    except ma.ValidationError as exc:
+        raise InvalidEventData(event.type, exc.messages) from exc
+
+
+def build_event(
+    type_name: str,
+    data: dict,
+    *,
+    source: str,
+    subject: str | None,
+    time: dt.datetime,
+    correlation_id: str | None = None,
+    partition_key: str | None = None,
+) -> CloudEvent:
+    return CloudEvent(
+        type=type_name,
+        source=source,
+        data=dump_data(type_name, data),
+        subject=subject,
+        time=time,
+        correlation_id=correlation_id,
+        partition_key=partition_key,
+    )

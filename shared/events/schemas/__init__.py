@@ -1,0 +1,2 @@
+"""One module per publishing service; importing them fills the catalogue."""
+from shared.events.schemas import checkins, people  # noqa: F401

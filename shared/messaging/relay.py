@@ -1,0 +1,117 @@
+"""Outbox relay: ships committed outbox rows to Kafka, in order per key, acks=all.
+
+A batch is read, sent, flushed, and only then marked published, in one transaction. A
+crash between send and mark republishes the batch: delivery is at-least-once, and
+consumers drop the duplicates by event id. On PostgreSQL the batch is locked with
+FOR UPDATE SKIP LOCKED, so several relays share the work without double-publishing; a
+key whose earlier rows another relay holds is left for the next round, so per-key order
+holds across relays too.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+
+from kafka import KafkaProducer
+from sqlalchemy import Connection, Engine, Table, func, select, update
+
+from shared import metrics
+from shared.clock import Clock
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF_SECONDS = 5.0
+
+
+class OutboxRelay:
+    def __init__(self, engine: Engine, outbox: Table, producer: KafkaProducer, clock: Clock,
+                 service: str, batch_size: int = 500, idle_seconds: float = 0.2):
+        self.engine = engine
+        self.outbox = outbox
+        self.producer = producer
+        self.clock = clock
+        self.service = service
+        self.batch_size = batch_size
+        self.idle_seconds = idle_seconds
+        self._skip_locked = engine.dialect.name == "postgresql"
+
+    def publish_batch(self) -> int:
+        """Publish one batch; return how many rows were published."""
+        with self.engine.begin() as conn:
+            rows = self._claim(conn)
+            if not rows:
+                metrics.OUTBOX_BACKLOG.labels(self.service).set(0)
+                return 0
+            futures = [self._send(row) for row in rows]
+            self.producer.flush(timeout=30)
+            for future in futures:
+                future.get(timeout=0)  # raises if the broker did not take it
+            conn.execute(
+                update(self.outbox)
+                .where(self.outbox.c.id.in_([row.id for row in rows]))
+                .values(published_at=self.clock.now())
+            )
+        for row in rows:
+            metrics.OUTBOX_PUBLISHED.labels(self.service, row.topic).inc()
+        return len(rows)
+
+    def _claim(self, conn: Connection) -> list:
+        query = (
+            select(self.outbox)
+            .where(self.outbox.c.published_at.is_(None))
+            .order_by(self.outbox.c.id)
+            .limit(self.batch_size)
+        )
+        if not self._skip_locked:
+            return conn.execute(query).all()
+        rows = conn.execute(query.with_for_update(skip_locked=True)).all()
+        return self._drop_keys_held_elsewhere(conn, rows)
+
+    def _drop_keys_held_elsewhere(self, conn: Connection, rows: list) -> list:
+        """Keep a key's rows only if no earlier unpublished row of that key exists
+        outside this batch (it is locked by another relay and must go first)."""
+        if not rows:
+            return rows
+        first_in_batch: dict[str, int] = {}
+        for row in rows:
+            first_in_batch.setdefault(row.partition_key, row.id)
+        c = self.outbox.c
+        earliest = dict(conn.execute(
+            select(c.partition_key, func.min(c.id))
+            .where(c.published_at.is_(None), c.partition_key.in_(list(first_in_batch)))
+            .group_by(c.partition_key)
+        ).all())
+        return [r for r in rows if earliest.get(r.partition_key) == first_in_batch[r.partition_key]]
+
+    def _send(self, row):
+        headers = [(name, value.encode()) for name, value in json.loads(row.headers)]
+        return self.producer.send(
+            row.topic, key=row.partition_key.encode(), value=row.payload.encode(), headers=headers,
+        )
+
+    def backlog(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(
+                select(func.count()).select_from(self.outbox).where(self.outbox.c.published_at.is_(None))
+            ).scalar_one()
+
+    def _report_backlog(self) -> None:
+        try:
+            metrics.OUTBOX_BACKLOG.labels(self.service).set(self.backlog())
+        except Exception:  # noqa: BLE001 - the database may be the thing that is down
+            pass
+
+    def run(self, stop: threading.Event) -> None:
+        backoff = self.idle_seconds
+        while not stop.is_set():
+            try:
+                published = self.publish_batch()
+                backoff = self.idle_seconds
+                if published < self.batch_size:
+                    stop.wait(self.idle_seconds)
+            except Exception:  # noqa: BLE001 - any failure is retried; rows stay in the outbox
+                metrics.RELAY_FAILURES.labels(self.service).inc()
+                log.warning("outbox relay batch failed; retrying in %.1fs", backoff, exc_info=True)
+                self._report_backlog()
+                stop.wait(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)

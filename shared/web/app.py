@@ -1,0 +1,54 @@
+"""The application factory every service builds on."""
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.exceptions import HTTPException
+
+from shared.clock import Clock
+from shared.logs import configure_logging
+from shared.runtime import Runtime, ServiceSpec
+from shared.settings import Settings
+from shared.web import auth, health, observability
+from shared.web.problems import ProblemApi, handle_unexpected
+
+
+def create_service_app(spec: ServiceSpec, title: str, description: str, blueprints: list,
+                       settings: Settings | None = None, clock: Clock | None = None) -> Flask:
+    runtime = Runtime(spec, settings=settings, clock=clock)
+    configure_logging(spec.name, runtime.settings.log_level)
+    app = Flask(f"circles.{spec.name}")
+    app.config.update(
+        API_TITLE=title,
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        API_SPEC_OPTIONS={
+            "info": {"description": description},
+            "components": {"securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+            }},
+            "security": [{"bearerAuth": []}],
+        },
+        TESTING=runtime.settings.testing,
+    )
+    app.extensions["circles"] = runtime
+    api = ProblemApi(app)
+    # The API description and its docs page are public by design.
+    app.config["CIRCLES_PUBLIC_ENDPOINTS"] = {
+        name for name in app.view_functions if name.startswith("api-docs.")
+    }
+    observability.install(app, spec.name)
+    auth.install(app)
+    app.register_error_handler(Exception, handle_unexpected)
+    app.register_error_handler(HTTPException, api.handle_http_exception)
+    api.register_blueprint(health.blp)
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
+    return app
+
+
+def runtime_of(app: Flask) -> Runtime:
+    return app.extensions["circles"]

@@ -1,0 +1,57 @@
+"""/healthz (the process answers), /readyz (its database and broker answer), /metrics."""
+from __future__ import annotations
+
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from sqlalchemy import text
+
+from shared.messaging.kafka import broker_reachable
+from shared.web.auth import public
+from shared.web.metrics import metrics_response
+from shared.web.problems import problem
+
+blp = Blueprint("ops", __name__, description="Health, readiness and metrics (public)")
+
+
+def _database_ok() -> bool:
+    try:
+        with current_app.extensions["circles"].engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except Exception:  # noqa: BLE001 - any failure means not ready
+        return False
+
+
+@blp.route("/healthz")
+@public
+class Health(MethodView):
+    @blp.doc(security=[])
+    def get(self):
+        """Liveness: the process is up and serving."""
+        return {"status": "ok"}
+
+
+@blp.route("/readyz")
+@public
+class Ready(MethodView):
+    @blp.doc(security=[])
+    def get(self):
+        """Readiness: the service's database and the Kafka broker are reachable."""
+        runtime = current_app.extensions["circles"]
+        checks = {
+            "database": "ok" if _database_ok() else "unreachable",
+            "broker": "ok" if broker_reachable(runtime.settings.kafka_bootstrap_servers) else "unreachable",
+        }
+        if all(v == "ok" for v in checks.values()):
+            return {"status": "ready", "checks": checks}
+        return problem(503, "Service Unavailable", "A dependency is unreachable.", checks=checks)
+
+
+@blp.route("/metrics")
+@public
+class Metrics(MethodView):
+    @blp.doc(security=[])
+    def get(self):
+        """Prometheus metrics in the text exposition format."""
+        return metrics_response()

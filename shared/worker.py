@@ -1,0 +1,95 @@
+"""A service's worker process: its outbox relay plus its consumers, one thread each.
+
+SIGTERM or SIGINT sets a stop flag; each loop finishes the record or batch in hand,
+commits, and exits, and the process closes its Kafka clients before it ends.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+
+from prometheus_client import start_http_server
+
+from shared.logs import configure_logging
+from shared.messaging.consumer import ConsumerLoop
+from shared.messaging.kafka import broker_reachable, make_consumer, make_producer
+from shared.messaging.relay import OutboxRelay
+from shared.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    def __init__(self, runtime: Runtime, stop: threading.Event | None = None):
+        self.runtime = runtime
+        self.stop = stop or threading.Event()
+        settings = runtime.settings
+        self.producer = make_producer(settings)
+        self.relay = OutboxRelay(
+            runtime.engine, runtime.spec.outbox, self.producer, runtime.clock, runtime.spec.name,
+            batch_size=settings.relay_batch_size, idle_seconds=settings.relay_idle_seconds,
+        )
+        self.consumers = [
+            ConsumerLoop(
+                subscription, runtime.spec.name,
+                consumer_factory=lambda group: make_consumer(settings, group),
+                producer=self.producer, uow_factory=runtime.uow, processed=runtime.spec.processed,
+                max_retries=settings.consumer_max_retries, backoff_seconds=settings.consumer_backoff_seconds,
+            )
+            for subscription in runtime.spec.subscriptions(runtime)
+        ]
+        self.threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        loops = [("relay", self.relay.run)] + [(c.name, c.run) for c in self.consumers]
+        for name, target in loops:
+            thread = threading.Thread(target=self._guarded, args=(name, target), name=name, daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def _guarded(self, name: str, target) -> None:
+        # A loop that dies unexpectedly is restarted after a pause rather than silently lost.
+        while not self.stop.is_set():
+            try:
+                target(self.stop)
+            except Exception:  # noqa: BLE001
+                log.exception("%s loop crashed; restarting", name)
+                self.stop.wait(2)
+
+    def shutdown(self, timeout: float = 20) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout)
+        self.producer.close(timeout=5)
+        self.runtime.dispose()
+
+
+def _wait_for_broker(runtime: Runtime, stop: threading.Event) -> bool:
+    """Workers may start before the broker (a fresh `make dev`, a Kafka restart)."""
+    while not stop.is_set():
+        if broker_reachable(runtime.settings.kafka_bootstrap_servers):
+            return True
+        log.info("waiting for the broker")
+        stop.wait(1)
+    return False
+
+
+def run_worker(runtime: Runtime) -> None:
+    configure_logging(runtime.spec.name, runtime.settings.log_level)
+    port = os.environ.get("WORKER_METRICS_PORT")
+    if port:
+        start_http_server(int(port), addr=os.environ.get("WORKER_METRICS_ADDR", "127.0.0.1"))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    if not _wait_for_broker(runtime, stop):
+        return
+    worker = Worker(runtime, stop)
+    worker.start()
+    log.info("worker started", extra={"fields": {"consumers": [c.name for c in worker.consumers]}})
+    worker.stop.wait()
+    log.info("worker stopping")
+    worker.shutdown()
+    log.info("worker stopped")
