@@ -25,7 +25,7 @@ lint-imports: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 test: $(STAMP) lint-imports
-	$(PY) -m pytest tests $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-unit: $(STAMP)
 	$(PY) -m pytest tests/unit $(PYTEST_ARGS)

@@ -19,9 +19,7 @@ class FixedClock:
     """A clock that only moves when told to."""
 
     def __init__(self, start: dt.datetime):
-        if start.tzinfo is None:
-            raise ValueError("FixedClock needs a timezone-aware start time")
-        self._now = start
+        self.set(start)
 
     def now(self) -> dt.datetime:
         return self._now
@@ -31,4 +29,6 @@ class FixedClock:
         return self._now
 
     def set(self, moment: dt.datetime) -> None:
+        if moment.tzinfo is None:
+            raise ValueError("FixedClock needs timezone-aware times")
         self._now = moment

@@ -73,7 +73,7 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Set
     env = os.environ if environ is None else environ
     values: dict[str, object] = {"database_url": default_database_url(service)}
     for name, (field, parser) in ENV_FIELDS.items():
-        raw = env.get(f"{service.upper()}_{name}", env.get(name))
+        raw = env.get(f"{service.upper()}_{name}") or env.get(name)
         if raw not in (None, ""):
             values[field] = parser(raw)
     values["testing"] = _bool(env.get("CIRCLES_TESTING", "0"))

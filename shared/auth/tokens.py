@@ -32,7 +32,8 @@ class Principal:
     token_id: str
 
     def can_see_site(self, site_id: str | None) -> bool:
-        """Admins and coordinators with no site list see the whole organisation."""
+        """A token without a site list is organisation-wide; which roles may call an
+        endpoint at all is decided by the endpoint's role check, not here."""
         if not self.site_ids or site_id is None:
             return True
         return str(site_id) in self.site_ids
@@ -52,7 +53,7 @@ def mint_token(settings: Settings, *, subject: str, role: str, organisation_id: 
         "iss": settings.jwt_issuer,
         "aud": settings.jwt_audience,
         "iat": int(now.timestamp()),
-        "exp": int(now.timestamp()) + (ttl_seconds or settings.jwt_ttl_seconds),
+        "exp": int(now.timestamp()) + (settings.jwt_ttl_seconds if ttl_seconds is None else ttl_seconds),
         "jti": uuid.uuid4().hex,
     }
     return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM)

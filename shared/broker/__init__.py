@@ -36,25 +36,30 @@ def _port_answers(host: str, port: int) -> bool:
         return False
 
 
-def _spawn(host: str, port: int, log_file) -> subprocess.Popen:
-    url = f"tcp://{host}:{port}"
+def _spawn(host: str, port: int, advertised_port: int, log_file) -> subprocess.Popen:
     return subprocess.Popen(
-        [tansu_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url,
+        [tansu_binary(), "broker", "--listener-url", f"tcp://{host}:{port}",
+         "--advertised-listener-url", f"tcp://{host}:{advertised_port}",
          "--storage-engine", "memory://tansu/"],
         stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
     )
 
 
 def start_broker(host: str = "127.0.0.1", port: int = 9092, log_file=None,
-                 bind_timeout: float = 90.0, partitions: int = 3) -> subprocess.Popen:
+                 bind_timeout: float = 90.0, partitions: int = 3,
+                 advertised_port: int | None = None) -> subprocess.Popen:
     """Start the broker and return its process once it answers and the topics exist.
+
+    `advertised_port` (default: `port`) is the port clients are told to use; the tests
+    put a proxy there so they can cut the broker off without losing its memory.
 
     Right after a kill, the port can stay in use for up to a minute, so a start that
     exits at once is retried until it binds or `bind_timeout` runs out.
     """
     deadline = time.monotonic() + bind_timeout
     while True:
-        process = _spawn(host, port, log_file if log_file is not None else subprocess.DEVNULL)
+        process = _spawn(host, port, advertised_port or port,
+                         log_file if log_file is not None else subprocess.DEVNULL)
         while process.poll() is None and not _port_answers(host, port):
             time.sleep(0.1)
         if process.poll() is None:
@@ -62,7 +67,7 @@ def start_broker(host: str = "127.0.0.1", port: int = 9092, log_file=None,
         if time.monotonic() > deadline:
             raise BrokerStartError(f"broker could not bind {host}:{port}")
         time.sleep(1.0)
-    _create_topics(f"{host}:{port}", partitions, deadline)
+    _create_topics(f"{host}:{advertised_port or port}", partitions, deadline)
     return process
 
 

@@ -87,7 +87,10 @@ def _load_schemas() -> None:
 def dump_data(type_name: str, data: dict) -> dict:
     """Serialise and validate data for an event type; JSON-safe on return."""
     schema = get(type_name).schema()
-    payload = schema.dump(data)
+    try:
+        payload = schema.dump(data)
+    except (TypeError, ValueError, AttributeError) as exc:  # a value of the wrong type
+        raise InvalidEventData(type_name, {"_schema": [str(exc)]}) from exc
     errors = schema.validate(payload)
     if errors:
         raise InvalidEventData(type_name, errors)

@@ -68,9 +68,12 @@ def _parse_time(raw: str | None) -> dt.datetime:
     if not raw:
         raise EnvelopeError("missing header ce_time")
     try:
-        return dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        moment = dt.datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError as exc:
         raise EnvelopeError(f"ce_time is not RFC 3339: {raw!r}") from exc
+    if moment.tzinfo is None:
+        raise EnvelopeError(f"ce_time has no UTC offset: {raw!r}")
+    return moment
 
 
 def decode_headers(headers: Iterable[tuple[str, bytes | None]] | None) -> dict[str, str]:
@@ -92,7 +95,7 @@ def from_kafka(headers: Iterable[tuple[str, bytes | None]] | None, value: bytes 
     if attrs["ce_specversion"] != SPEC_VERSION:
         raise EnvelopeError(f"unsupported specversion {attrs['ce_specversion']!r}")
     content_type = attrs.get("content-type", CONTENT_TYPE)
-    if not content_type.startswith(CONTENT_TYPE):
+    if content_type.split(";", 1)[0].strip().lower() != CONTENT_TYPE:
         raise EnvelopeError(f"unsupported content-type {content_type!r}")
     try:
         data = json.loads(value or b"")

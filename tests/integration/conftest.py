@@ -1,0 +1,50 @@
+"""Integration tier: real database (PostgreSQL or SQLite) and a real Kafka-protocol broker."""
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from shared.db.migrations import upgrade
+from shared.runtime import Runtime
+
+pytestmark = pytest.mark.integration
+
+
+def _spec(service: str):
+    return importlib.import_module(f"services.{service}.spec").SPEC
+
+
+@pytest.fixture
+def runtime_for(settings_for, clock):
+    """runtime_for("reporting") -> Runtime on a freshly migrated database."""
+    built = []
+
+    def build(service: str, **overrides) -> Runtime:
+        settings = settings_for(service, **overrides)
+        spec = _spec(service)
+        upgrade(spec.migrations_dir, settings.database_url)
+        runtime = Runtime(spec, settings=settings, clock=clock)
+        built.append(runtime)
+        return runtime
+
+    yield build
+    for runtime in built:
+        runtime.dispose()
+
+
+@pytest.fixture
+def client_for(settings_for, clock):
+    """client_for("checkins") -> (Flask test client, app) on a freshly migrated database."""
+    apps = []
+
+    def build(service: str):
+        settings = settings_for(service)
+        upgrade(_spec(service).migrations_dir, settings.database_url)
+        app = importlib.import_module(f"services.{service}.app").create_app(settings=settings, clock=clock)
+        apps.append(app)
+        return app.test_client(), app
+
+    yield build
+    for app in apps:
+        app.extensions["circles"].dispose()

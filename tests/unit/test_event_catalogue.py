@@ -1,0 +1,181 @@
+"""The event catalogue: versioned type names, topics, and validated payloads."""
+import datetime as dt
+import json
+import uuid
+
+import marshmallow as ma
+import pytest
+
+from shared.events import TOPICS, catalogue
+from shared.events.catalogue import (
+    InvalidEventData,
+    UnknownEventType,
+    build_event,
+    dlq_topic_for,
+    dump_data,
+    load_data,
+    register,
+)
+from shared.events.envelope import CloudEvent, from_kafka
+
+PERSON_REGISTERED = "circles.people.person.registered.v1"
+CHECKIN_COMPLETED = "circles.checkins.checkin.completed.v1"
+WHEN = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def person():
+    return {
+        "person_id": uuid.UUID(int=1), "organisation_id": uuid.UUID(int=2), "site_id": None,
+        "status": "intake", "timezone": "Europe/London", "region": "north", "registered_at": WHEN,
+    }
+
+
+@pytest.fixture
+def checkin():
+    return {
+        "checkin_id": uuid.UUID(int=10), "person_id": uuid.UUID(int=1), "organisation_id": uuid.UUID(int=2),
+        "site_id": uuid.UUID(int=3), "session_id": None, "completed_at": WHEN, "wellbeing": 7,
+    }
+
+
+@pytest.fixture
+def throwaway_type():
+    name = "circles.unittest.widget.created.v1"
+    yield name
+    catalogue._CATALOGUE.pop(name, None)
+
+
+class WidgetSchema(ma.Schema):
+    widget_id = ma.fields.String(required=True)
+
+
+def test_dump_data_is_json_safe(person):
+    payload = dump_data(PERSON_REGISTERED, person)
+    assert payload["person_id"] == str(uuid.UUID(int=1))
+    assert payload["registered_at"] == "2026-03-02T09:30:00+00:00"
+    assert json.loads(json.dumps(payload)) == payload
+
+
+@pytest.mark.parametrize("type_name, fixture", [(PERSON_REGISTERED, "person"), (CHECKIN_COMPLETED, "checkin")])
+def test_build_event_then_kafka_then_load_gives_back_the_data(request, type_name, fixture):
+    data = request.getfixturevalue(fixture)
+    event = build_event(type_name, data, source="/circles/x", subject="s-1", time=WHEN, correlation_id="c-1")
+    received = from_kafka(event.headers(), event.body())
+    assert load_data(received) == data
+
+
+def test_build_event_sets_envelope_attributes(checkin):
+    event = build_event(CHECKIN_COMPLETED, checkin, source="/circles/checkins", subject="p-1",
+                        time=WHEN, correlation_id="c-1", partition_key="pk")
+    assert (event.type, event.source, event.subject, event.time) == (CHECKIN_COMPLETED, "/circles/checkins", "p-1", WHEN)
+    assert (event.correlation_id, event.key) == ("c-1", "pk")
+    assert event.data["wellbeing"] == 7
+
+
+@pytest.mark.parametrize("wellbeing", [0, 11])
+def test_wellbeing_out_of_range_is_invalid(checkin, wellbeing):
+    with pytest.raises(InvalidEventData) as caught:
+        build_event(CHECKIN_COMPLETED, {**checkin, "wellbeing": wellbeing}, source="/s", subject=None, time=WHEN)
+    assert "wellbeing" in caught.value.errors
+
+
+def test_missing_field_is_invalid(person):
+    del person["region"]
+    with pytest.raises(InvalidEventData) as caught:
+        dump_data(PERSON_REGISTERED, person)
+    assert "region" in caught.value.errors
+
+
+def test_unknown_status_is_invalid(person):
+    with pytest.raises(InvalidEventData, match="status"):
+        dump_data(PERSON_REGISTERED, {**person, "status": "deceased"})
+
+
+def test_naive_datetime_is_invalid(checkin):
+    with pytest.raises(InvalidEventData, match="completed_at"):
+        dump_data(CHECKIN_COMPLETED, {**checkin, "completed_at": WHEN.replace(tzinfo=None)})
+
+
+def test_load_data_rejects_bad_received_data(checkin):
+    payload = dump_data(CHECKIN_COMPLETED, checkin)
+    event = CloudEvent(type=CHECKIN_COMPLETED, source="/s", data={**payload, "person_id": "not-a-uuid"})
+    with pytest.raises(InvalidEventData) as caught:
+        load_data(event)
+    assert "person_id" in caught.value.errors
+
+
+def test_load_data_ignores_unknown_fields(person):
+    payload = {**dump_data(PERSON_REGISTERED, person), "added_in_a_later_release": 1}
+    loaded = load_data(CloudEvent(type=PERSON_REGISTERED, source="/s", data=payload))
+    assert "added_in_a_later_release" not in loaded
+
+
+@pytest.mark.parametrize("name", ["circles.people.person.exploded.v1", "circles.people.person.registered.v9"])
+def test_unknown_type_or_version(name, person):
+    with pytest.raises(UnknownEventType):
+        catalogue.get(name)
+    with pytest.raises(UnknownEventType):
+        dump_data(name, person)
+    with pytest.raises(UnknownEventType):
+        load_data(CloudEvent(type=name, source="/s", data={}))
+
+
+@pytest.mark.parametrize("name", [
+    "circles.people.person.registered",       # no version
+    "people.person.registered.v1",            # no prefix
+    "circles.people.registered.v1",           # no aggregate
+    "circles.People.person.registered.v1",    # upper case service
+    "circles.people.person.registered.V1",    # upper case version
+    "circles.people.person.registered.v1.extra",
+])
+def test_register_rejects_badly_formed_names(name):
+    with pytest.raises(ValueError, match="does not follow"):
+        register(name, WidgetSchema, "bad")
+    assert name not in catalogue._CATALOGUE
+
+
+def test_register_adds_a_type_that_get_finds(throwaway_type):
+    registered = register(throwaway_type, WidgetSchema, "test only")
+    assert catalogue.get(throwaway_type) is registered
+    assert (registered.service, registered.topic, registered.version) == ("unittest", "unittest.events", 1)
+
+
+def test_register_rejects_duplicates(throwaway_type):
+    first = register(throwaway_type, WidgetSchema, "first")
+    with pytest.raises(ValueError, match="registered twice"):
+        register(throwaway_type, WidgetSchema, "second")
+    assert catalogue.get(throwaway_type) is first
+
+
+def test_register_rejects_an_already_shipped_type():
+    with pytest.raises(ValueError, match="registered twice"):
+        register(CHECKIN_COMPLETED, WidgetSchema, "redefined")
+
+
+def test_topic_and_version_derive_from_the_name():
+    checkins = catalogue.get(CHECKIN_COMPLETED)
+    assert (checkins.service, checkins.topic, checkins.version) == ("checkins", "checkins.events", 1)
+    assert catalogue.get(PERSON_REGISTERED).topic == "people.events"
+
+
+def test_both_shipped_types_are_registered():
+    names = [t.name for t in catalogue.all_types()]
+    assert {PERSON_REGISTERED, CHECKIN_COMPLETED} <= set(names)
+    assert names == sorted(names)
+
+
+def test_every_type_publishes_on_a_known_topic():
+    for event_type in catalogue.all_types():
+        assert event_type.topic in TOPICS, event_type.name
+
+
+def test_dlq_topic_for():
+    assert dlq_topic_for("checkins.events") == "checkins.events.dlq"
+    assert catalogue.topic_for("people") == "people.events"
+
+
+@pytest.mark.parametrize("field, value", [("completed_at", "2026-03-02T09:30:00Z"), ("wellbeing", "seven")])
+def test_wrongly_typed_values_raise_invalid_event_data(checkin, field, value):
+    with pytest.raises(InvalidEventData):
+        dump_data(CHECKIN_COMPLETED, {**checkin, field: value})
