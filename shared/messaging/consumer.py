@@ -176,20 +176,20 @@ class ConsumerLoop:
         return False
 
     def _apply(self, event: CloudEvent, data: dict, handler: Handler) -> str:
-        with self.uow_factory() as uow:
-            if self._already_processed(uow, event.id):
-                return "duplicate"
-            uow.session.execute(self.processed.insert().values(
-                consumer=self.name, event_id=event.id, event_type=event.type, processed_at=uow.clock.now(),
-            ))
-            handler(uow, event, data)
-            try:
-                uow.commit()
-            except IntegrityError:
-                # Another member of the group got there first (after a rebalance).
-                if self._already_processed_fresh(event.id):
+        try:
+            with self.uow_factory() as uow:
+                if self._already_processed(uow, event.id):
                     return "duplicate"
-                raise
+                uow.session.execute(self.processed.insert().values(
+                    consumer=self.name, event_id=event.id, event_type=event.type, processed_at=uow.clock.now(),
+                ))
+                handler(uow, event, data)
+                uow.commit()
+        except IntegrityError:
+            # Another member of the group got there first (after a rebalance).
+            if self._already_processed_fresh(event.id):
+                return "duplicate"
+            raise
         return "processed"
 
     def _already_processed(self, uow: UnitOfWork, event_id: str) -> bool:

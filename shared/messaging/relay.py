@@ -4,8 +4,8 @@ A batch is read, sent, flushed, and only then marked published, in one transacti
 crash between send and mark republishes the batch: delivery is at-least-once, and
 consumers drop the duplicates by event id. On PostgreSQL the batch is locked with
 FOR UPDATE SKIP LOCKED, so several relays share the work without double-publishing; a
-key whose earlier rows another relay holds is left for the next round, so per-key order
-holds across relays too.
+key's rows are sent only up to the first of its rows that another relay holds, so per-key
+order holds across relays too.
 """
 from __future__ import annotations
 
@@ -68,20 +68,19 @@ class OutboxRelay:
         return self._drop_keys_held_elsewhere(conn, rows)
 
     def _drop_keys_held_elsewhere(self, conn: Connection, rows: list) -> list:
-        """Keep a key's rows only if no earlier unpublished row of that key exists
-        outside this batch (it is locked by another relay and must go first)."""
+        """Keep, for each key, only the rows before its first unpublished row that is
+        not in this batch: that row is locked by another relay and must go out first."""
         if not rows:
             return rows
-        first_in_batch: dict[str, int] = {}
-        for row in rows:
-            first_in_batch.setdefault(row.partition_key, row.id)
         c = self.outbox.c
-        earliest = dict(conn.execute(
+        blockers = dict(conn.execute(
             select(c.partition_key, func.min(c.id))
-            .where(c.published_at.is_(None), c.partition_key.in_(list(first_in_batch)))
+            .where(c.published_at.is_(None),
+                   c.partition_key.in_({row.partition_key for row in rows}),
+                   c.id.not_in([row.id for row in rows]))
             .group_by(c.partition_key)
         ).all())
-        return [r for r in rows if earliest.get(r.partition_key) == first_in_batch[r.partition_key]]
+        return [r for r in rows if r.id < blockers.get(r.partition_key, r.id + 1)]
 
     def _send(self, row):
         headers = [(name, value.encode()) for name, value in json.loads(row.headers)]

@@ -87,13 +87,13 @@ def test_broker_outage_keeps_rows_in_the_outbox(runtime_for, clock, tmp_path):
     relay.producer.close(timeout=1)
 
 
-def test_two_relays_never_double_publish(runtime_for, clock, broker, databases):
+def test_concurrent_relays_never_double_publish_or_reorder(runtime_for, clock, broker, databases):
     if databases.dialect != "postgresql":
         pytest.skip("row locks (FOR UPDATE SKIP LOCKED) need PostgreSQL; CI runs this on PostgreSQL")
     runtime = runtime_for("checkins")
     persons = [str(uuid.uuid4()) for _ in range(10)]
     ids = write_events(runtime, clock, persons, per_person=40)
-    relays = [relay_for(runtime, batch_size=25) for _ in range(2)]
+    relays = [relay_for(runtime, batch_size=10) for _ in range(3)]
 
     def drain(relay):
         while unpublished(runtime):
@@ -113,3 +113,27 @@ def test_two_relays_never_double_publish(runtime_for, clock, broker, databases):
     for n, person in enumerate(persons):
         theirs = sorted((r for r in mine if r.key == person.encode()), key=lambda r: r.offset)
         assert [header(r, "ce_id") for r in theirs] == ids[n::len(persons)]
+
+
+def test_a_key_waits_behind_its_row_held_by_another_relay(runtime_for, clock, databases):
+    if databases.dialect != "postgresql":
+        pytest.skip("row locks (FOR UPDATE SKIP LOCKED) need PostgreSQL; CI runs this on PostgreSQL")
+    runtime = runtime_for("checkins")
+    k, other_key = str(uuid.uuid4()), str(uuid.uuid4())
+    k1, l1, k2, k3 = write_events_in_order(runtime, clock, [k, other_key, k, k])
+    outbox = runtime.spec.outbox
+    relay = relay_for(runtime)
+    with runtime.engine.connect() as other_relay, other_relay.begin():
+        other_relay.execute(select(outbox.c.id).where(outbox.c.event_id == k2).with_for_update())
+        with runtime.engine.begin() as conn:
+            claimed = [row.event_id for row in relay._claim(conn)]
+    relay.producer.close()
+    # k3 must not overtake k2, which the other relay holds; the other key is free to go.
+    assert claimed == [k1, l1]
+
+
+def write_events_in_order(runtime, clock, keys):
+    with runtime.uow() as uow:
+        ids = [uow.publish(CHECKIN_COMPLETED, checkin_data(clock, key), subject=key).id for key in keys]
+        uow.commit()
+    return ids
