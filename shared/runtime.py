@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from types import ModuleType
 from typing import Callable
 
 from sqlalchemy import Engine, MetaData, Table
@@ -27,6 +28,13 @@ class ServiceSpec:
     migrations_dir: Path
     # Built per runtime so handlers can close over its clock and settings.
     subscriptions: Callable[["Runtime"], list] = lambda runtime: []
+
+    @classmethod
+    def from_db_module(cls, name: str, db: ModuleType, **kwargs) -> "ServiceSpec":
+        """Spec for a service whose db module defines metadata, outbox and
+        processed_events, with its migrations folder beside that module."""
+        return cls(name=name, metadata=db.metadata, outbox=db.outbox, processed=db.processed_events,
+                   migrations_dir=Path(db.__file__).parent / "migrations", **kwargs)
 
 
 class Runtime:

@@ -1,13 +1,5 @@
-"""How the check-ins service plugs into the shared runtime."""
-from pathlib import Path
-
+"""How the checkins service plugs into the shared runtime."""
 from services.checkins import db
 from shared.runtime import ServiceSpec
 
-SPEC = ServiceSpec(
-    name="checkins",
-    metadata=db.metadata,
-    outbox=db.outbox,
-    processed=db.processed_events,
-    migrations_dir=Path(__file__).parent / "migrations",
-)
+SPEC = ServiceSpec.from_db_module("checkins", db)

@@ -1,14 +1,7 @@
 """The notifications service's own database. Domain tables arrive with the notifications issue;
 the outbox and processed-events tables are here from the start."""
-from sqlalchemy.orm import DeclarativeBase
-
-from shared.db.tables import outbox_table, processed_events_table
+from shared.db.tables import service_base
 
 
-class Base(DeclarativeBase):
-    pass
-
-
+Base, outbox, processed_events = service_base()
 metadata = Base.metadata
-outbox = outbox_table(metadata)
-processed_events = processed_events_table(metadata)

@@ -1,13 +1,5 @@
 """How the notifications service plugs into the shared runtime."""
-from pathlib import Path
-
 from services.notifications import db
 from shared.runtime import ServiceSpec
 
-SPEC = ServiceSpec(
-    name="notifications",
-    metadata=db.metadata,
-    outbox=db.outbox,
-    processed=db.processed_events,
-    migrations_dir=Path(__file__).parent / "migrations",
-)
+SPEC = ServiceSpec.from_db_module("notifications", db)

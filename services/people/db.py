@@ -5,18 +5,13 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import DateTime, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from shared.db.tables import outbox_table, processed_events_table
-
-
-class Base(DeclarativeBase):
-    pass
+from shared.db.tables import service_base
 
 
+Base, outbox, processed_events = service_base()
 metadata = Base.metadata
-outbox = outbox_table(metadata)
-processed_events = processed_events_table(metadata)
 
 
 class Person(Base):

@@ -3,18 +3,11 @@ from __future__ import annotations
 
 from sqlalchemy import Column, Integer, String, Table
 
-from sqlalchemy.orm import DeclarativeBase
-
-from shared.db.tables import outbox_table, processed_events_table
+from shared.db.tables import service_base
 
 
-class Base(DeclarativeBase):
-    pass
-
-
+Base, outbox, processed_events = service_base()
 metadata = Base.metadata
-outbox = outbox_table(metadata)
-processed_events = processed_events_table(metadata)
 
 # Completed check-ins per organisation, site and calendar month (UTC). site_id is ''
 # for check-ins recorded without a site, so the key never holds a NULL.

@@ -1,14 +1,5 @@
 """How the reporting service plugs into the shared runtime."""
-from pathlib import Path
-
 from services.reporting import db, projections
 from shared.runtime import ServiceSpec
 
-SPEC = ServiceSpec(
-    name="reporting",
-    metadata=db.metadata,
-    outbox=db.outbox,
-    processed=db.processed_events,
-    migrations_dir=Path(__file__).parent / "migrations",
-    subscriptions=projections.subscriptions,
-)
+SPEC = ServiceSpec.from_db_module("reporting", db, subscriptions=projections.subscriptions)

@@ -1,13 +1,5 @@
 """How the resources service plugs into the shared runtime."""
-from pathlib import Path
-
 from services.resources import db
 from shared.runtime import ServiceSpec
 
-SPEC = ServiceSpec(
-    name="resources",
-    metadata=db.metadata,
-    outbox=db.outbox,
-    processed=db.processed_events,
-    migrations_dir=Path(__file__).parent / "migrations",
-)
+SPEC = ServiceSpec.from_db_module("resources", db)

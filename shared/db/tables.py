@@ -5,6 +5,7 @@ service's migrations create them next to its domain tables.
 """
 from __future__ import annotations
 
+from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -59,3 +60,11 @@ def processed_events_table(metadata: MetaData) -> Table:
         Column("event_type", String(200), nullable=False),
         Column("processed_at", DateTime(timezone=True), nullable=False),
     )
+
+
+def service_base() -> tuple[type[DeclarativeBase], Table, Table]:
+    """A fresh declarative base for one service's database, with the shared tables
+    already on its metadata: `Base, outbox, processed_events = service_base()`."""
+    class Base(DeclarativeBase):
+        pass
+    return Base, outbox_table(Base.metadata), processed_events_table(Base.metadata)

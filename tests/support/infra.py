@@ -2,7 +2,7 @@
 
 Order of preference, for each:
 - what the environment names (KAFKA_BOOTSTRAP_SERVERS, TEST_DATABASE_URL);
-- testcontainers (Apache Kafka, PostgreSQL) where a Docker engine answers;
+- testcontainers (Kafka in KRaft mode, PostgreSQL) where a Docker engine answers;
 - otherwise the embedded broker on a free port and SQLite files in a temp folder.
 """
 from __future__ import annotations
@@ -74,7 +74,7 @@ class EmbeddedBroker(Broker):
 
 class ContainerBroker(Broker):
     def __init__(self):
-        from testcontainers.kafka import KafkaContainer
+        from testcontainers.community.kafka import KafkaContainer
         self.container = KafkaContainer().with_kraft().start()
         super().__init__(self.container.get_bootstrap_server())
         ensure_topics(self.bootstrap, all_topics())
@@ -102,7 +102,7 @@ class Databases:
         self._container = None
         self.base_url = os.environ.get("TEST_DATABASE_URL")
         if not self.base_url and docker_available():
-            from testcontainers.postgres import PostgresContainer
+            from testcontainers.community.postgres import PostgresContainer
             self._container = PostgresContainer("postgres:16-alpine", driver="psycopg").start()
             self.base_url = self._container.get_connection_url()
 
