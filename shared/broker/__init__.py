@@ -67,7 +67,11 @@ def start_broker(host: str = "127.0.0.1", port: int = 9092, log_file=None,
         if time.monotonic() > deadline:
             raise BrokerStartError(f"broker could not bind {host}:{port}")
         time.sleep(1.0)
-    _create_topics(f"{host}:{advertised_port or port}", partitions, deadline)
+    try:
+        _create_topics(f"{host}:{advertised_port or port}", partitions, deadline)
+    except BaseException:
+        stop_broker(process)  # it runs in its own session and would outlive us
+        raise
     return process
 
 

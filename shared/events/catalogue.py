@@ -7,6 +7,7 @@ breaking change to a payload is a new type (`.v2`), never an edit of the old one
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import re
 
@@ -84,9 +85,15 @@ def _load_schemas() -> None:
     from shared.events import schemas  # noqa: F401
 
 
+@functools.lru_cache(maxsize=None)
+def _schema(type_name: str, unknown: str = ma.RAISE) -> ma.Schema:
+    # Building a schema costs as much as using it; instances hold no per-call state.
+    return get(type_name).schema(unknown=unknown)
+
+
 def dump_data(type_name: str, data: dict) -> dict:
     """Serialise and validate data for an event type; JSON-safe on return."""
-    schema = get(type_name).schema()
+    schema = _schema(type_name)
     try:
         payload = schema.dump(data)
     except (TypeError, ValueError, AttributeError) as exc:  # a value of the wrong type
@@ -99,7 +106,7 @@ def dump_data(type_name: str, data: dict) -> dict:
 
 def load_data(event: CloudEvent) -> dict:
     """Validate a received event's data and return it with Python types."""
-    schema = get(event.type).schema(unknown=ma.EXCLUDE)
+    schema = _schema(event.type, ma.EXCLUDE)
     try:
         return schema.load(event.data)
     except ma.ValidationError as exc:

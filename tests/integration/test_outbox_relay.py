@@ -76,15 +76,18 @@ def test_relay_publishes_cloudevents_in_order_per_key(runtime_for, clock, broker
 
 def test_broker_outage_keeps_rows_in_the_outbox(runtime_for, clock, tmp_path):
     outage = EmbeddedBroker(tmp_path / "outage-broker.log")
-    runtime = runtime_for("checkins", kafka_bootstrap_servers=outage.bootstrap)
-    relay = relay_for(runtime, producer_config=dict(
-        max_block_ms=1000, request_timeout_ms=1000, delivery_timeout_ms=2000, retries=0))
-    write_events(runtime, clock, [str(uuid.uuid4())], per_person=3)
-    outage.stop()
-    with pytest.raises(Exception):
-        relay.publish_batch()
-    assert unpublished(runtime) == 3
-    relay.producer.close(timeout=1)
+    try:
+        runtime = runtime_for("checkins", kafka_bootstrap_servers=outage.bootstrap)
+        relay = relay_for(runtime, producer_config=dict(
+            max_block_ms=1000, request_timeout_ms=1000, delivery_timeout_ms=2000, retries=0))
+        write_events(runtime, clock, [str(uuid.uuid4())], per_person=3)
+        outage.stop()
+        with pytest.raises(Exception):
+            relay.publish_batch()
+        assert unpublished(runtime) == 3
+        relay.producer.close(timeout=1)
+    finally:
+        outage.close()
 
 
 def test_concurrent_relays_never_double_publish_or_reorder(runtime_for, clock, broker, databases):
