@@ -30,6 +30,9 @@ class Principal:
     organisation_id: str
     site_ids: tuple[str, ...]
     token_id: str
+    # A participant's own person record; a supporter's own network-contact record.
+    person_id: str | None = None
+    contact_id: str | None = None
 
     def can_see_site(self, site_id: str | None) -> bool:
         """A token without a site list is organisation-wide; which roles may call an
@@ -41,7 +44,8 @@ class Principal:
 
 def mint_token(settings: Settings, *, subject: str, role: str, organisation_id: str,
                site_ids: list[str] | tuple[str, ...] = (), now: dt.datetime | None = None,
-               ttl_seconds: int | None = None) -> str:
+               ttl_seconds: int | None = None, person_id: str | None = None,
+               contact_id: str | None = None) -> str:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
     now = now or dt.datetime.now(dt.timezone.utc)
@@ -56,6 +60,10 @@ def mint_token(settings: Settings, *, subject: str, role: str, organisation_id: 
         "exp": int(now.timestamp()) + (settings.jwt_ttl_seconds if ttl_seconds is None else ttl_seconds),
         "jti": uuid.uuid4().hex,
     }
+    if person_id:
+        claims["person"] = str(person_id)
+    if contact_id:
+        claims["contact"] = str(contact_id)
     return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM)
 
 
@@ -79,4 +87,5 @@ def decode_token(settings: Settings, token: str) -> Principal:
     return Principal(
         subject=claims["sub"], role=claims["role"], organisation_id=str(claims["org"]),
         site_ids=tuple(str(s) for s in sites), token_id=claims["jti"],
+        person_id=claims.get("person"), contact_id=claims.get("contact"),
     )

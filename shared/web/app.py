@@ -1,6 +1,8 @@
 """The application factory every service builds on."""
 from __future__ import annotations
 
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Flask
 from werkzeug.exceptions import HTTPException
 
@@ -9,7 +11,7 @@ from shared.logs import configure_logging
 from shared.runtime import Runtime, ServiceSpec
 from shared.settings import Settings
 from shared.web import auth, health, observability
-from shared.web.problems import ProblemApi, handle_unexpected
+from shared.web.problems import DOMAIN_ERRORS, ProblemApi, handle_domain_error, handle_unexpected
 
 
 def create_service_app(spec: ServiceSpec, title: str, description: str, blueprints: list,
@@ -35,7 +37,7 @@ def create_service_app(spec: ServiceSpec, title: str, description: str, blueprin
         TESTING=runtime.settings.testing,
     )
     app.extensions["circles"] = runtime
-    api = ProblemApi(app)
+    api = ProblemApi(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     # The API description and its docs page are public by design.
     app.config["CIRCLES_PUBLIC_ENDPOINTS"] = {
         name for name in app.view_functions if name.startswith("api-docs.")
@@ -43,11 +45,19 @@ def create_service_app(spec: ServiceSpec, title: str, description: str, blueprin
     observability.install(app, spec.name)
     auth.install(app)
     app.register_error_handler(Exception, handle_unexpected)
+    for error in DOMAIN_ERRORS:
+        app.register_error_handler(error, handle_domain_error)
     app.register_error_handler(HTTPException, api.handle_http_exception)
     api.register_blueprint(health.blp)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
     return app
+
+
+def schema_name(schema) -> str:
+    """OpenAPI component names: the class name, with "Partial" for PATCH bodies."""
+    name = resolve_schema_cls(schema).__name__.removesuffix("Schema")
+    return f"Partial{name}" if getattr(schema, "partial", False) is True else name
 
 
 def runtime_of(app: Flask) -> Runtime:

@@ -4,9 +4,13 @@ from __future__ import annotations
 import json
 import logging
 
+import marshmallow as ma
+
 from flask import Response
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
+
+from shared.errors import Conflict, Forbidden, Invalid, NotFound
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger(__name__)
@@ -24,8 +28,19 @@ def problem(status: int, title: str, detail: str | None = None, headers: dict | 
     return response
 
 
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem details, as every Circles error is answered (documentation)."""
+    type = ma.fields.String(metadata={"description": "A URI for the problem type; about:blank"})
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    errors = ma.fields.Dict(metadata={"description": "Validation errors by location and field"})
+
+
 class ProblemApi(Api):
     """flask-smorest's Api, answering every HTTP error as problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}
@@ -34,6 +49,20 @@ class ProblemApi(Api):
         if errors:
             detail = "The request did not pass validation; see 'errors'."
         return problem(error.code or 500, error.name, detail, headers=data.get("headers"), errors=errors)
+
+
+def handle_domain_error(error: Exception) -> Response:
+    if isinstance(error, NotFound):
+        return problem(404, "Not Found", str(error))
+    if isinstance(error, Forbidden):
+        return problem(403, "Forbidden", str(error))
+    if isinstance(error, Conflict):
+        return problem(409, "Conflict", str(error))
+    field = getattr(error, "field", None)
+    return problem(422, "Unprocessable Entity", str(error), errors={field: [str(error)]} if field else None)
+
+
+DOMAIN_ERRORS = (NotFound, Forbidden, Invalid, Conflict)
 
 
 def handle_unexpected(error: Exception) -> Response:

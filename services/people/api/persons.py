@@ -1,82 +1,95 @@
-"""/persons: intake and lookup of persons in recovery."""
+"""/persons: intake, search, details, status journey and staff assignments."""
 from __future__ import annotations
 
-import zoneinfo
-
-import marshmallow as ma
-from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
-from marshmallow import fields, validate
+from flask_smorest import Blueprint
 
-from services.people import usecases
-from shared.auth.tokens import STAFF_ROLES
-from shared.web.auth import current_principal, require_roles
+from services.people.api.common import access_purpose, strings, unit_of_work
+from services.people.api.person_schemas import (
+    AssignmentIn,
+    PersonIn,
+    PersonOut,
+    PersonPatch,
+    PersonQuery,
+    StatusChangeIn,
+    StatusChangeOut,
+)
+from services.people.usecases import persons
+from shared.web.auth import current_principal
 
 blp = Blueprint("persons", __name__, url_prefix="/persons", description="Persons in recovery")
 
 
-def _valid_timezone(name: str) -> None:
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ma.ValidationError("Not a known IANA time zone.") from exc
-
-
-class PersonIn(ma.Schema):
-    display_name = fields.String(required=True, validate=validate.Length(1, 200),
-                                 metadata={"description": "Name or alias the person chose"})
-    timezone = fields.String(required=True, validate=_valid_timezone)
-    region = fields.String(required=True, validate=validate.Regexp(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$"),
-                           metadata={"description": "ISO 3166 country or subdivision, e.g. GB or US-NY"})
-    site_id = fields.UUID(load_default=None, allow_none=True)
-
-
-class PersonOut(ma.Schema):
-    id = fields.String()
-    organisation_id = fields.String()
-    site_id = fields.String(allow_none=True)
-    display_name = fields.String()
-    status = fields.String()
-    timezone = fields.String()
-    region = fields.String()
-    created_at = fields.DateTime()
-
-
-class Page(ma.Schema):
-    limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(0))
-
-
 @blp.route("")
 class Persons(MethodView):
-    @require_roles(*STAFF_ROLES)
     @blp.arguments(PersonIn)
     @blp.response(201, PersonOut)
     def post(self, body):
         """Register a person at intake; emits circles.people.person.registered.v1."""
-        if body["site_id"] is not None:
-            body["site_id"] = str(body["site_id"])
-        with current_app.extensions["circles"].uow() as uow:
-            return usecases.register_person(uow, current_principal(), usecases.RegisterPerson(**body))
+        with unit_of_work() as uow:
+            return persons.register(uow, current_principal(), strings(body))
 
-    @require_roles(*STAFF_ROLES)
-    @blp.arguments(Page, location="query")
+    @blp.arguments(PersonQuery, location="query")
     @blp.response(200, PersonOut(many=True))
-    def get(self, page):
-        """Persons in the caller's organisation and sites."""
-        with current_app.extensions["circles"].uow() as uow:
-            return usecases.list_persons(uow, current_principal(), page["limit"], page["offset"])
+    def get(self, query):
+        """Search persons the caller may see (organisation, sites, caseload); audited."""
+        with unit_of_work() as uow:
+            site = str(query["site_id"]) if query["site_id"] else None
+            return persons.search(uow, current_principal(), query["q"], query["status"], site,
+                                  query["limit"], query["offset"], access_purpose())
 
 
 @blp.route("/<uuid:person_id>")
 class PersonById(MethodView):
-    @require_roles(*STAFF_ROLES)
     @blp.response(200, PersonOut)
     def get(self, person_id):
-        """One person."""
-        with current_app.extensions["circles"].uow() as uow:
-            person = usecases.get_person(uow, current_principal(), str(person_id))
-            if person is None:
-                abort(404, message="No such person.")
-            return person
+        """One person; the read is audited with the X-Access-Purpose header's purpose."""
+        with unit_of_work() as uow:
+            return persons.get(uow, current_principal(), str(person_id), access_purpose())
+
+    @blp.arguments(PersonPatch)
+    @blp.response(200, PersonOut)
+    def patch(self, changes, person_id):
+        """Change details; a participant may change their own goals and how to reach them."""
+        with unit_of_work() as uow:
+            return persons.update(uow, current_principal(), str(person_id), strings(changes))
+
+
+@blp.route("/<uuid:person_id>/status")
+class PersonStatus(MethodView):
+    @blp.arguments(StatusChangeIn)
+    @blp.response(200, PersonOut)
+    def post(self, body, person_id):
+        """Move intake -> active -> discharged (or back to active), with a reason."""
+        with unit_of_work() as uow:
+            return persons.change_status(uow, current_principal(), str(person_id), body["status"], body["reason"])
+
+    @blp.response(200, StatusChangeOut(many=True))
+    def get(self, person_id):
+        """The person's status history, oldest first."""
+        with unit_of_work() as uow:
+            return persons.status_history(uow, current_principal(), str(person_id))
+
+
+def _assign(role: str, body: dict, person_id) -> object:
+    staff_id = str(body["staff_id"]) if body["staff_id"] else None
+    with unit_of_work() as uow:
+        return persons.assign(uow, current_principal(), str(person_id), role, staff_id)
+
+
+@blp.route("/<uuid:person_id>/peer-worker")
+class PeerWorker(MethodView):
+    @blp.arguments(AssignmentIn)
+    @blp.response(200, PersonOut)
+    def put(self, body, person_id):
+        """Assign the person's peer worker (null unassigns); admins and coordinators."""
+        return _assign("peer_worker", body, person_id)
+
+
+@blp.route("/<uuid:person_id>/clinical-lead")
+class ClinicalLead(MethodView):
+    @blp.arguments(AssignmentIn)
+    @blp.response(200, PersonOut)
+    def put(self, body, person_id):
+        """Assign the person's named clinical lead (null unassigns); admins and coordinators."""
+        return _assign("clinician", body, person_id)

@@ -1,0 +1,62 @@
+"""Who may see which person: the access rules, applied in SQL.
+
+- participant: their own record;
+- peer worker / clinician: persons they are assigned to;
+- coordinator: persons at their sites; admin: the whole organisation;
+- supporter and operator: no person records here (a supporter sees only what an
+  active consent allows, through the consent-gated views);
+- another organisation's person does not exist for the caller (404, not 403).
+"""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+
+from services.people.models import AuditEntry, Person
+from shared.auth import Principal
+from shared.db.uow import UnitOfWork
+
+PURPOSES = ("treatment", "care_coordination", "crisis_response", "family_support", "funder_reporting", "research")
+DEFAULT_PURPOSE = "care_coordination"
+MAY_REGISTER = ("admin", "coordinator", "peer_worker")
+STAFF_WITH_CASELOAD = ("admin", "coordinator", "peer_worker", "clinician")
+
+
+def _sites(principal: Principal) -> ColumnElement[bool]:
+    if not principal.site_ids:
+        return Person.organisation_id == principal.organisation_id
+    return or_(Person.site_id.in_(principal.site_ids), Person.site_id.is_(None))
+
+
+def visibility(principal: Principal) -> ColumnElement[bool]:
+    in_org = Person.organisation_id == principal.organisation_id
+    rules = {
+        "admin": in_org,
+        "coordinator": and_(in_org, _sites(principal)),
+        "peer_worker": and_(in_org, Person.peer_worker_id == principal.subject),
+        "clinician": and_(in_org, Person.clinical_lead_id == principal.subject),
+        "participant": and_(in_org, Person.id == (principal.person_id or "")),
+    }
+    return rules.get(principal.role, false())
+
+
+def visible_persons(principal: Principal) -> Select:
+    return select(Person).where(visibility(principal))
+
+
+def find_visible(uow: UnitOfWork, principal: Principal, person_id: str) -> Person | None:
+    return uow.session.scalars(visible_persons(principal).where(Person.id == person_id)).first()
+
+
+def is_self(principal: Principal, person_id: str) -> bool:
+    return principal.role == "participant" and principal.person_id == person_id
+
+
+def audit_reads(uow: UnitOfWork, principal: Principal, person_ids: list[str], action: str,
+                resource: str, purpose: str) -> None:
+    """Record every read of a person's record by someone other than that person."""
+    now = uow.clock.now()
+    uow.session.add_all(
+        AuditEntry(organisation_id=principal.organisation_id, person_id=person_id, actor=principal.subject,
+                   actor_role=principal.role, action=action, resource=resource, purpose=purpose, at=now)
+        for person_id in person_ids if not is_self(principal, person_id)
+    )

@@ -1,0 +1,102 @@
+"""/auth/token, /sites and /staff: logging in, and who works where."""
+from __future__ import annotations
+
+import marshmallow as ma
+from flask import current_app
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from services.people.api.common import unit_of_work, valid_timezone
+from services.people.models.organisation import SITE_KINDS
+from services.people.usecases import organisations
+from shared.web.auth import current_principal, public
+
+blp = Blueprint("organisation", __name__, description="Logging in, sites and staff")
+
+
+class TokenIn(ma.Schema):
+    email = fields.Email(required=True)
+    password = fields.String(required=True, validate=validate.Length(1, 200), load_only=True)
+
+
+class TokenOut(ma.Schema):
+    access_token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer()
+    role = fields.String()
+
+
+class SiteIn(ma.Schema):
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    kind = fields.String(load_default="hub", validate=validate.OneOf(SITE_KINDS))
+    timezone = fields.String(required=True, validate=valid_timezone)
+
+
+class SiteOut(SiteIn):
+    id = fields.String()
+
+
+class StaffIn(ma.Schema):
+    email = fields.Email(required=True)
+    display_name = fields.String(required=True, validate=validate.Length(1, 200))
+    role = fields.String(required=True, validate=validate.OneOf(organisations.STAFF_ROLES))
+    site_ids = fields.List(fields.UUID(), load_default=list)
+    password = fields.String(required=True, load_only=True, validate=validate.Length(organisations.MIN_PASSWORD, 200))
+
+
+class StaffOut(ma.Schema):
+    id = fields.String()
+    email = fields.String()
+    display_name = fields.String()
+    role = fields.String()
+    site_ids = fields.List(fields.String())
+    active = fields.Boolean()
+
+
+@blp.route("/auth/token")
+@public
+class Token(MethodView):
+    @blp.doc(security=[])
+    @blp.arguments(TokenIn)
+    @blp.response(200, TokenOut)
+    def post(self, body):
+        """Exchange email and password for the bearer JWT every Circles service accepts."""
+        settings = current_app.extensions["circles"].settings
+        with unit_of_work() as uow:
+            token, account = organisations.issue_token(uow, settings, body["email"], body["password"])
+        return {"access_token": token, "token_type": "Bearer", "expires_in": settings.jwt_ttl_seconds,
+                "role": account.role}
+
+
+@blp.route("/sites")
+class Sites(MethodView):
+    @blp.response(200, SiteOut(many=True))
+    def get(self):
+        """The organisation's sites."""
+        with unit_of_work() as uow:
+            return organisations.list_sites(uow, current_principal())
+
+    @blp.arguments(SiteIn)
+    @blp.response(201, SiteOut)
+    def post(self, body):
+        """Add a site (admins)."""
+        with unit_of_work() as uow:
+            return organisations.add_site(uow, current_principal(), body["name"], body["kind"], body["timezone"])
+
+
+@blp.route("/staff")
+class Staff(MethodView):
+    @blp.response(200, StaffOut(many=True))
+    def get(self):
+        """Staff accounts of the organisation (admins and coordinators)."""
+        with unit_of_work() as uow:
+            return organisations.list_staff(uow, current_principal())
+
+    @blp.arguments(StaffIn)
+    @blp.response(201, StaffOut)
+    def post(self, body):
+        """Create a staff account (admins); emits circles.people.staff.registered.v1."""
+        with unit_of_work() as uow:
+            return organisations.add_staff(uow, current_principal(), body["email"], body["display_name"],
+                                           body["role"], [str(s) for s in body["site_ids"]], body["password"])

@@ -1,0 +1,1 @@
+"""Pure domain rules of the people service: no storage, no web."""
