@@ -28,6 +28,8 @@ class ServiceSpec:
     migrations_dir: Path
     # Built per runtime so handlers can close over its clock and settings.
     subscriptions: Callable[["Runtime"], list] = lambda runtime: []
+    # Scheduled jobs (shared.jobs.Job) the worker runs on the runtime's clock.
+    jobs: Callable[["Runtime"], list] = lambda runtime: []
 
     @classmethod
     def from_db_module(cls, name: str, db: ModuleType, **kwargs) -> "ServiceSpec":

@@ -5,6 +5,7 @@ commits, and exits, and the process closes its Kafka clients before it ends.
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import signal
@@ -12,6 +13,7 @@ import threading
 
 from prometheus_client import start_http_server
 
+from shared.jobs import run_forever
 from shared.logs import configure_logging
 from shared.messaging.consumer import ConsumerLoop
 from shared.messaging.kafka import broker_reachable, make_consumer, make_producer
@@ -40,10 +42,12 @@ class Worker:
             )
             for subscription in runtime.spec.subscriptions(runtime)
         ]
+        self.jobs = runtime.spec.jobs(runtime)
         self.threads: list[threading.Thread] = []
 
     def start(self) -> None:
         loops = [("relay", self.relay.run)] + [(c.name, c.run) for c in self.consumers]
+        loops += [(job.name, functools.partial(run_forever, job, self.runtime.uow)) for job in self.jobs]
         for name, target in loops:
             thread = threading.Thread(target=self._guarded, args=(name, target), name=name, daemon=True)
             thread.start()
@@ -88,7 +92,8 @@ def run_worker(runtime: Runtime) -> None:
         return
     worker = Worker(runtime, stop)
     worker.start()
-    log.info("worker started", extra={"fields": {"consumers": [c.name for c in worker.consumers]}})
+    log.info("worker started", extra={"fields": {"consumers": [c.name for c in worker.consumers],
+                                                  "jobs": [job.name for job in worker.jobs]}})
     worker.stop.wait()
     log.info("worker stopping")
     worker.shutdown()

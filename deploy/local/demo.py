@@ -1,6 +1,8 @@
-"""A small demo data set, loaded through the public APIs so events flow end to end.
+"""A small demo organisation, loaded through the public APIs so events flow end to end.
 
-Idempotent: a second `make dev` finds the demo persons already there and adds nothing.
+The organisation and its first admin are created the way an operator would, with the
+bootstrap use case; everything after that goes through HTTP. Idempotent: a second
+`make dev` finds the demo persons already there and adds nothing.
 """
 from __future__ import annotations
 
@@ -8,45 +10,48 @@ import time
 
 import requests
 
-from shared.auth import mint_token
-from shared.settings import load_settings
+from deploy.local import demo_people
+from services.people.spec import SPEC as PEOPLE
+from services.people.usecases.organisations import create_organisation
+from shared.errors import Conflict
+from shared.runtime import Runtime
 
-ORGANISATION = "0b5c1a7e-3f4d-4c2a-9a51-6f0e2d8b7c11"  # "Northside Recovery Network"
-SITES = {
-    "Northside recovery café": "5d2f8c1a-7b3e-4f60-8a9d-1c2b3a4d5e6f",
-    "Riverside peer hub": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b",
-}
-PERSONS = [
-    # Aliases are normal: people choose how they are named.
-    {"display_name": "Sam R.", "timezone": "Europe/London", "region": "GB", "site": "Northside recovery café"},
-    {"display_name": "Jo", "timezone": "Europe/London", "region": "GB", "site": "Northside recovery café"},
-    {"display_name": "Alex (alias)", "timezone": "Europe/London", "region": "GB", "site": "Riverside peer hub"},
-    {"display_name": "Priya K.", "timezone": "America/New_York", "region": "US-NY", "site": "Riverside peer hub"},
-]
+ADMIN_EMAIL = "admin@northside.example"
+PASSWORD = "circles-demo-password"  # demo only; printed on start
 WELLBEING = [6, 7, 4, 8, 5, 7]
 
 
-def coordinator_token() -> str:
-    return mint_token(load_settings("demo"), subject="demo-coordinator", role="coordinator",
-                      organisation_id=ORGANISATION)
+def bootstrap_organisation() -> None:
+    runtime = Runtime(PEOPLE)
+    try:
+        with runtime.uow() as uow:
+            create_organisation(uow, "Northside Recovery Network", ADMIN_EMAIL, "Ada (admin)", PASSWORD)
+    except Conflict:
+        pass  # already there from an earlier run
+    finally:
+        runtime.dispose()
+
+
+def login(urls: dict, email: str) -> dict:
+    response = requests.post(f"{urls['people']}/auth/token", json={"email": email, "password": PASSWORD}, timeout=10)
+    response.raise_for_status()
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def load(urls: dict[str, str]) -> dict:
-    headers = {"Authorization": f"Bearer {coordinator_token()}"}
-    existing = requests.get(f"{urls['people']}/persons", headers=headers, timeout=10).json()
+    admin = login(urls, ADMIN_EMAIL)
+    existing = requests.get(f"{urls['people']}/persons", headers=admin, timeout=10).json()
     if existing:
-        return {"created": False, "persons": len(existing), "expected_checkins": None,
-                "reported": _reported(urls, headers)}
-    people = [_post(f"{urls['people']}/persons", headers, {
-        "display_name": p["display_name"], "timezone": p["timezone"], "region": p["region"],
-        "site_id": SITES[p["site"]]}) for p in PERSONS]
+        return {"created": False, "persons": len(existing), "reported": _reported(urls, admin)}
+    persons = demo_people.build(urls["people"], admin, lambda email: login(urls, email), PASSWORD)
+    coordinator = login(urls, demo_people.COORDINATOR)
     for i, wellbeing in enumerate(WELLBEING):
-        person = people[i % len(people)]
-        _post(f"{urls['checkins']}/checkins", headers, {
+        person = persons[i % len(persons)]
+        _post(f"{urls['checkins']}/checkins", coordinator, {
             "person_id": person["id"], "site_id": person["site_id"], "wellbeing": wellbeing,
             "wins": "Went to a SMART Recovery meeting", "practical_tasks": "Call the housing officer"})
-    return {"created": True, "persons": len(people), "expected_checkins": len(WELLBEING),
-            "reported": _wait_reported(urls, headers, len(WELLBEING))}
+    return {"created": True, "persons": len(persons), "checkins": len(WELLBEING),
+            "reported": _wait_reported(urls, admin, len(WELLBEING))}
 
 
 def _post(url: str, headers: dict, body: dict) -> dict:
@@ -74,13 +79,14 @@ def describe(urls: dict[str, str], summary: dict) -> str:
     lines += [f"  {name:<14} {url}   (API docs: {url}/docs, spec: {url}/openapi.json)" for name, url in urls.items()]
     lines += ["  broker         127.0.0.1:9092 (embedded, memory only)", ""]
     if summary["created"]:
-        lines.append(f"Demo data: {summary['persons']} persons and {summary['expected_checkins']} check-ins "
-                     f"posted; reporting counts {summary['reported']} completed check-ins.")
+        lines.append(f"Demo data: {summary['persons']} persons with their networks, and {summary['checkins']} "
+                     f"check-ins; reporting counts {summary['reported']} completed check-ins.")
     else:
         lines.append(f"Demo data already present: {summary['persons']} persons; "
                      f"reporting counts {summary['reported']} completed check-ins.")
-    lines += ["A coordinator token for the demo organisation (valid one hour):",
-              f"  {coordinator_token()}",
-              f"Try: curl -H 'Authorization: Bearer <token>' {urls['reporting']}/kpis/checkins-completed",
+    lines += ["Demo logins (password for all: " + PASSWORD + "):",
+              *(f"  {role:<12} {email}" for role, email in demo_people.LOGINS),
+              f"Get a token: curl -s -X POST {urls['people']}/auth/token -H 'Content-Type: application/json' "
+              f"-d '{{\"email\": \"{demo_people.COORDINATOR}\", \"password\": \"{PASSWORD}\"}}'",
               "Press Ctrl-C to stop everything."]
     return "\n".join(lines)

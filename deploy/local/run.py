@@ -55,6 +55,7 @@ def main() -> None:
     os.chdir(ROOT)
     (ROOT / "var" / "metrics").mkdir(parents=True, exist_ok=True)
     migrate_all()
+    demo.bootstrap_organisation()
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     honcho = subprocess.Popen(
         [sys.executable, "-m", "honcho", "-f", "deploy/local/Procfile", "-d", str(ROOT), "start"], env=env,

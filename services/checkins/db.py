@@ -4,10 +4,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from sqlalchemy import DateTime, Integer, String, Text
+from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.db.tables import service_base
+from shared.db.types import UtcDateTime
 
 
 Base, outbox, processed_events = service_base()
@@ -23,11 +24,11 @@ class CheckinRecord(Base):
     site_id: Mapped[str | None] = mapped_column(String(36))
     person_id: Mapped[str] = mapped_column(String(36), index=True)
     session_id: Mapped[str | None] = mapped_column(String(36))
-    completed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     wellbeing: Mapped[int] = mapped_column(Integer)
     wins: Mapped[str] = mapped_column(Text, default="")
     risks_and_needs: Mapped[str] = mapped_column(Text, default="")
     practical_tasks: Mapped[str] = mapped_column(Text, default="")
     days_abstinent_last_30: Mapped[int | None] = mapped_column(Integer)
     recorded_by: Mapped[str] = mapped_column(String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

@@ -5,11 +5,9 @@ service's migrations create them next to its domain tables.
 """
 from __future__ import annotations
 
-from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy import (
     BigInteger,
     Column,
-    DateTime,
     Index,
     Integer,
     MetaData,
@@ -18,6 +16,9 @@ from sqlalchemy import (
     Text,
     text,
 )
+from sqlalchemy.orm import DeclarativeBase
+
+from shared.db.types import UtcDateTime
 
 # SQLite only autoincrements INTEGER PRIMARY KEY columns.
 BigId = BigInteger().with_variant(Integer, "sqlite")
@@ -34,8 +35,8 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("event_type", String(200), nullable=False),
         Column("headers", Text, nullable=False),
         Column("payload", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("published_at", DateTime(timezone=True), nullable=True),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("published_at", UtcDateTime(), nullable=True),
     )
     # The relay only ever scans unpublished rows in id order: a partial index keeps
     # that scan small however long the published history grows.
@@ -58,7 +59,7 @@ def processed_events_table(metadata: MetaData) -> Table:
         Column("consumer", String(100), primary_key=True),
         Column("event_id", String(200), primary_key=True),
         Column("event_type", String(200), nullable=False),
-        Column("processed_at", DateTime(timezone=True), nullable=False),
+        Column("processed_at", UtcDateTime(), nullable=False),
     )
 
 

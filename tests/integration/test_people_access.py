@@ -44,7 +44,7 @@ MATRIX = {
 @pytest.mark.parametrize("role", MATRIX)
 def test_who_sees_which_person(world, role):
     headers = getattr(world, role)
-    expected = dict(zip((world.at_hub["id"], world.at_cafe["id"]), MATRIX[role]))
+    expected = dict(zip((world.at_hub["id"], world.at_cafe["id"]), MATRIX[role], strict=True))
     listed = {p["id"] for p in world.client.get("/persons", headers=headers).json}
     assert listed == {pid for pid, visible in expected.items() if visible}
     for person_id, visible in expected.items():

@@ -39,9 +39,9 @@ class ServiceProcess:
         os.killpg(self.process.pid, signal.SIGTERM)
         try:
             return self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired as exc:
             self.kill()
-            raise AssertionError(f"{self.name} did not stop within {timeout}s of SIGTERM")
+            raise AssertionError(f"{self.name} did not stop within {timeout}s of SIGTERM") from exc
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

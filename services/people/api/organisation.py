@@ -9,7 +9,7 @@ from marshmallow import fields, validate
 
 from services.people.api.common import unit_of_work, valid_timezone
 from services.people.models.organisation import SITE_KINDS
-from services.people.usecases import organisations
+from services.people.usecases import invitations, organisations
 from shared.web.auth import current_principal, public
 
 blp = Blueprint("organisation", __name__, description="Logging in, sites and staff")
@@ -100,3 +100,45 @@ class Staff(MethodView):
         with unit_of_work() as uow:
             return organisations.add_staff(uow, current_principal(), body["email"], body["display_name"],
                                            body["role"], [str(s) for s in body["site_ids"]], body["password"])
+
+
+class InvitationIn(ma.Schema):
+    email = fields.Email(required=True)
+    contact_id = fields.UUID(load_default=None, allow_none=True,
+                             metadata={"description": "For a supporter: their contact on the network map"})
+
+
+class InvitationOut(ma.Schema):
+    id = fields.String()
+    expires_at = fields.DateTime()
+    accept_path = fields.String(metadata={"description": "Share this link if email is not set up"})
+
+
+class AcceptIn(ma.Schema):
+    token = fields.String(required=True, validate=validate.Length(20, 200))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(1, 200))
+
+
+@blp.route("/persons/<uuid:person_id>/invitations")
+class Invitations(MethodView):
+    @blp.arguments(InvitationIn)
+    @blp.response(201, InvitationOut)
+    def post(self, body, person_id):
+        """Invite the person (participant) or one of their contacts (supporter) to log in;
+        emits circles.people.invitation.sent.v1 for the notifications service to email."""
+        contact = str(body["contact_id"]) if body["contact_id"] else None
+        with unit_of_work() as uow:
+            invitation, token = invitations.invite(uow, current_principal(), str(person_id), body["email"], contact)
+        return {"id": invitation.id, "expires_at": invitation.expires_at, "accept_path": f"/invitations/accept#{token}"}
+
+
+@blp.route("/invitations/accept")
+@public
+class AcceptInvitation(MethodView):
+    @blp.doc(security=[])
+    @blp.arguments(AcceptIn)
+    @blp.response(204)
+    def post(self, body):
+        """Set a password with the invitation's token; the account can then log in."""
+        with unit_of_work() as uow:
+            invitations.accept(uow, body["token"], body["password"])

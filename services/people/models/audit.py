@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.people.models.base import Base, new_id
+from shared.db.types import UtcDateTime
 
 
 class AuditEntry(Base):
@@ -20,4 +21,4 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     resource: Mapped[str] = mapped_column(String(60))
     purpose: Mapped[str] = mapped_column(String(40))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.people.models.base import Base, JsonDict, JsonList, new_id
+from shared.db.types import UtcDateTime
 
 SITE_KINDS = ("hub", "cafe", "clinic", "other")
 
@@ -20,7 +21,7 @@ class Organisation(Base):
     assessment_interval_days: Mapped[int] = mapped_column(Integer, default=90)
     # Extra emergency numbers per region, on top of the built-in UK and US tables.
     emergency_numbers: Mapped[dict] = mapped_column(JsonDict, default=dict)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class Site(Base):
@@ -31,7 +32,7 @@ class Site(Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20), default="hub")
     timezone: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class Account(Base):
@@ -49,4 +50,18 @@ class Account(Base):
     person_id: Mapped[str | None] = mapped_column(String(36))
     contact_id: Mapped[str | None] = mapped_column(String(36))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+
+
+class Invitation(Base):
+    """An emailed invitation for a participant or supporter to set a password and log in.
+    Only a hash of the token is stored; the token itself travels once, in the email."""
+    __tablename__ = "invitations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    accepted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())

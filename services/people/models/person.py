@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.people.models.base import Base, JsonDict, JsonList, new_id
+from shared.db.types import UtcDateTime
 
 STATUSES = ("intake", "active", "discharged")
 CONTACT_METHODS = ("phone", "text", "email", "in_person", "none")
@@ -22,7 +23,7 @@ class Person(Base):
     display_name: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(20))
     status_reason: Mapped[str] = mapped_column(Text, default="")
-    status_changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    status_changed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     timezone: Mapped[str] = mapped_column(String(64))
     region: Mapped[str] = mapped_column(String(8))
     email: Mapped[str | None] = mapped_column(String(254))
@@ -34,7 +35,7 @@ class Person(Base):
     goals: Mapped[list] = mapped_column(JsonList, default=list)
     practical_support_plan: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(100))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class StatusChange(Base):
@@ -46,7 +47,7 @@ class StatusChange(Base):
     to_status: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(Text)
     changed_by: Mapped[str] = mapped_column(String(100))
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    changed_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 
 class Contact(Base):
@@ -76,6 +77,6 @@ class Contact(Base):
     # What the contact agreed to (the guide: frequency, confidentiality, emergency
     # contact, limits) and when; empty until they agree to be on the list.
     agreement: Mapped[dict] = mapped_column(JsonDict, default=dict)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    removed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
+    removed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())

@@ -26,7 +26,7 @@ def create_organisation(uow: UnitOfWork, name: str, admin_email: str, admin_name
     organisation = Organisation(name=name, created_at=now)
     uow.session.add(organisation)
     uow.session.flush()
-    admin = _new_account(uow, organisation.id, admin_email, admin_name, "admin", [], password)
+    admin = new_account(uow, organisation.id, admin_email, admin_name, "admin", [], password)
     uow.commit()
     return admin
 
@@ -55,7 +55,7 @@ def add_staff(uow: UnitOfWork, principal: Principal, email: str, display_name: s
     known = set(uow.session.scalars(select(Site.id).where(Site.organisation_id == principal.organisation_id)))
     if not set(site_ids) <= known:
         raise Invalid("Every site must belong to your organisation.", "site_ids")
-    account = _new_account(uow, principal.organisation_id, email, display_name, role, site_ids, password)
+    account = new_account(uow, principal.organisation_id, email, display_name, role, site_ids, password)
     uow.publish("circles.people.staff.registered.v1", {
         "staff_id": account.id, "organisation_id": account.organisation_id, "role": role, "site_ids": site_ids,
         "display_name": display_name, "email": account.email, "registered_at": account.created_at,
@@ -93,7 +93,7 @@ def _password_matches(account: Account | None, password: str) -> bool:
     return stored is not None
 
 
-def _new_account(uow: UnitOfWork, organisation_id: str, email: str, display_name: str, role: str,
+def new_account(uow: UnitOfWork, organisation_id: str, email: str, display_name: str, role: str,
                  site_ids: list[str], password: str | None) -> Account:
     email = email.strip().lower()
     if uow.session.scalars(select(Account.id).where(Account.email == email)).first():

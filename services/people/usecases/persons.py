@@ -6,7 +6,7 @@ from sqlalchemy import select
 from services.people import access
 from services.people.domain.status import TransitionError, check_transition
 from services.people.models import Account, Person, StatusChange
-from services.people.usecases import Forbidden, Invalid, NotFound
+from services.people.usecases import Forbidden, Invalid, NotFound, consents
 from shared.auth import Principal
 from shared.db.uow import UnitOfWork
 
@@ -92,6 +92,8 @@ def change_status(uow: UnitOfWork, principal: Principal, person_id: str, target:
     uow.publish(EVENT.format("status_changed"), {**_ref(person), "from_status": person.status,
                                                  "to_status": target, "changed_at": now}, subject=person.id)
     person.status, person.status_reason, person.status_changed_at = target, reason.strip(), now
+    if target == "discharged":
+        consents.end_of_treatment(uow, person)
     uow.commit()
     return person
 

@@ -81,6 +81,67 @@ class StaffRegisteredV1(ma.Schema):
     registered_at = fields.AwareDateTime(required=True)
 
 
+class AssessmentCompletedV1(PersonRef):
+    site_id = fields.UUID(required=True, allow_none=True)
+    assessment_id = fields.UUID(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(("intake", "review")))
+    # Derived scores with their instrument versions; never the item answers.
+    scores = fields.Dict(keys=fields.String(), values=fields.Dict(), required=True)
+    housing_status = fields.String(required=True)
+    employment_status = fields.String(required=True)
+    completed_at = fields.AwareDateTime(required=True)
+    next_due_at = fields.AwareDateTime(required=True)
+
+
+class AssessmentDueV1(PersonRef):
+    site_id = fields.UUID(required=True, allow_none=True)
+    peer_worker_id = fields.String(required=True, allow_none=True)
+    last_assessment_id = fields.UUID(required=True)
+    due_at = fields.AwareDateTime(required=True)
+
+
+class OutcomeRecordedV1(PersonRef):
+    site_id = fields.UUID(required=True, allow_none=True)
+    outcome = fields.String(required=True, validate=validate.OneOf(("housing_status", "employment_status")))
+    value = fields.String(required=True)
+    recorded_at = fields.AwareDateTime(required=True)
+
+
+class ConsentChangedV1(PersonRef):
+    consent_id = fields.UUID(required=True)
+    version = fields.Integer(required=True)
+    recipients = fields.List(fields.String(), required=True)
+    data_classes = fields.List(fields.String(), required=True)
+    purposes = fields.List(fields.String(), required=True)
+    expires_at = fields.AwareDateTime(required=True, allow_none=True)
+    expiry_event = fields.String(required=True, allow_none=True)
+    revoked_at = fields.AwareDateTime()
+    expired_at = fields.AwareDateTime()
+
+
+class CallFirst(ma.Schema):
+    order = fields.Integer(required=True)
+    contact_id = fields.UUID(required=True)
+    when = fields.String(required=True, validate=validate.OneOf(("daytime", "out_of_hours", "any")))
+
+
+class CrisisPlanSignedV1(PersonRef):
+    version = fields.Integer(required=True)
+    region = fields.String(required=True)
+    # The call order only: warning signs and naloxone details stay in this service.
+    call_first = fields.List(fields.Nested(CallFirst), required=True)
+    signed_at = fields.AwareDateTime(required=True)
+
+
+class InvitationSentV1(PersonRef):
+    invitation_id = fields.UUID(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(("participant", "supporter")))
+    email = fields.Email(required=True)
+    # Single-use and short-lived; notifications puts it in the emailed link, nothing stores it.
+    token = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
 register("circles.people.person.registered.v1", PersonRegisteredV1, "A person was registered at intake.")
 register("circles.people.person.updated.v1", PersonUpdatedV1,
          "A person's routing facts changed (site, time zone, region, preferred method).")
@@ -94,3 +155,16 @@ register("circles.people.contact.added.v1", ContactChangedV1, "A contact joined 
 register("circles.people.contact.updated.v1", ContactChangedV1, "A network contact changed.")
 register("circles.people.contact.removed.v1", ContactRemovedV1, "A contact left a person's network map.")
 register("circles.people.staff.registered.v1", StaffRegisteredV1, "A staff account was created.")
+register("circles.people.assessment.completed.v1", AssessmentCompletedV1,
+         "An assessment was completed: scores and housing/employment status, not answers.")
+register("circles.people.assessment.due.v1", AssessmentDueV1, "A person's assessment review is due.")
+register("circles.people.outcome.recorded.v1", OutcomeRecordedV1,
+         "A housing or employment outcome was recorded (first value, or a change).")
+register("circles.people.consent.granted.v1", ConsentChangedV1, "A consent version was signed and is active.")
+register("circles.people.consent.revoked.v1", ConsentChangedV1, "A consent version was revoked (or superseded).")
+register("circles.people.consent.expired.v1", ConsentChangedV1,
+         "A consent version expired, by date or by its expiry event (end of treatment).")
+register("circles.people.crisis_plan.signed.v1", CrisisPlanSignedV1,
+         "A crisis plan version was signed: who to call first, in order, daytime or out of hours.")
+register("circles.people.invitation.sent.v1", InvitationSentV1,
+         "A participant or supporter was invited to log in; notifications emails the link.")
