@@ -32,6 +32,8 @@ class Settings:
     consumer_max_retries: int = 5
     consumer_backoff_seconds: float = 0.2
     log_level: str = "INFO"
+    login_url: str = "http://127.0.0.1:8001/login"
+    cookie_secure: bool = False
     testing: bool = False
 
     @property
@@ -57,6 +59,8 @@ ENV_FIELDS: dict[str, tuple[str, type]] = {
     "CONSUMER_MAX_RETRIES": ("consumer_max_retries", int),
     "CONSUMER_BACKOFF_SECONDS": ("consumer_backoff_seconds", float),
     "LOG_LEVEL": ("log_level", str),
+    "LOGIN_URL": ("login_url", str),
+    "COOKIE_SECURE": ("cookie_secure", _bool),
 }
 
 

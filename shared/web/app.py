@@ -10,12 +10,13 @@ from shared.clock import Clock
 from shared.logs import configure_logging
 from shared.runtime import Runtime, ServiceSpec
 from shared.settings import Settings
-from shared.web import auth, health, observability
+from shared.web import auth, health, observability, pages
 from shared.web.problems import DOMAIN_ERRORS, ProblemApi, handle_domain_error, handle_unexpected
 
 
 def create_service_app(spec: ServiceSpec, title: str, description: str, blueprints: list,
-                       settings: Settings | None = None, clock: Clock | None = None) -> Flask:
+                       settings: Settings | None = None, clock: Clock | None = None,
+                       page_blueprints: tuple = ()) -> Flask:
     runtime = Runtime(spec, settings=settings, clock=clock)
     configure_logging(spec.name, runtime.settings.log_level)
     app = Flask(f"circles.{spec.name}")
@@ -42,6 +43,7 @@ def create_service_app(spec: ServiceSpec, title: str, description: str, blueprin
     app.config["CIRCLES_PUBLIC_ENDPOINTS"] = {
         name for name in app.view_functions if name.startswith("api-docs.")
     }
+    pages.install_assets(app)
     observability.install(app, spec.name)
     auth.install(app)
     app.register_error_handler(Exception, handle_unexpected)
@@ -51,6 +53,11 @@ def create_service_app(spec: ServiceSpec, title: str, description: str, blueprin
     api.register_blueprint(health.blp)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
+    # Server-rendered pages: not part of the API description; a visitor without a
+    # session is sent to the login page instead of getting a 401 document.
+    app.config["CIRCLES_PAGE_BLUEPRINTS"] = {bp.name for bp in page_blueprints}
+    for blueprint in page_blueprints:
+        app.register_blueprint(blueprint)
     return app
 
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import functools
 
-from flask import Flask, current_app, g, request
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, g, redirect, request
 from flask_smorest import abort
 
 from shared.auth.tokens import Principal, TokenError, decode_token
@@ -45,6 +47,9 @@ def _token_from_request() -> str | None:
 
 
 def _unauthorized(detail: str):
+    if request.blueprint in current_app.config.get("CIRCLES_PAGE_BLUEPRINTS", ()):
+        login = current_app.extensions["circles"].settings.login_url
+        return redirect(f"{login}?{urlencode({'next': request.full_path.rstrip('?')})}")
     return problem(401, "Unauthorized", detail, headers={"WWW-Authenticate": 'Bearer realm="circles"'})
 
 

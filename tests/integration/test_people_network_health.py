@@ -57,3 +57,14 @@ def test_an_overdue_assessment_fails(world, clock):
     clock.advance(days=31)
     items, _ = statuses(world, person["id"])
     assert items["assessment_not_overdue"] == "fail"
+
+
+def test_the_network_map_picture(world):
+    person = world.person(display_name="Sam")
+    world.post(f"/persons/{person['id']}/contacts", world.coordinator,
+               {"name": "Jo", "role": "sponsor", "circle": "inner", "label": "helpful"})
+    response = world.client.get(f"/persons/{person['id']}/network-map.svg", headers=world.coordinator)
+    assert response.status_code == 200 and response.content_type == "image/svg+xml; charset=utf-8"
+    assert "Support network map for Sam" in response.get_data(as_text=True)
+    other = world.client.get(f"/persons/{person['id']}/network-map.svg", headers=world.operator)
+    assert other.status_code == 404

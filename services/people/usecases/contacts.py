@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from services.people import access
+from services.people.domain.network_map import MapContact, render_svg, text_list
 from services.people.models import Contact, Person
 from services.people.usecases import Forbidden, NotFound
 from shared.auth import Principal
@@ -90,3 +91,12 @@ def _contact(uow: UnitOfWork, person: Person, contact_id: str) -> Contact:
     if contact is None or contact.person_id != person.id or contact.removed_at is not None:
         raise NotFound("No such contact.")
     return contact
+
+
+def network_map(uow: UnitOfWork, principal: Principal, person_id: str, purpose: str) -> tuple[str, list[str]]:
+    """The network map as an SVG picture and the same facts as text lines."""
+    person = _person(uow, principal, person_id)
+    access.audit_reads(uow, principal, [person.id], "read", "network_map", purpose)
+    uow.commit()
+    drawn = [MapContact(c.id, c.name, c.role, c.circle, c.label) for c in active_contacts(uow, person.id)]
+    return render_svg(person.display_name, drawn), text_list(drawn)
