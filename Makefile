@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: dev test test-unit test-integration test-e2e lint-imports bench migrate clean
+.PHONY: dev test test-unit test-integration test-e2e lint-imports bench migrate clean browser
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,7 +24,13 @@ migrate: $(STAMP)
 lint-imports: $(STAMP)
 	$(VENV)/bin/lint-imports
 
-test: $(STAMP) lint-imports
+# Browser tests use Debian's Chromium (never a downloaded browser); installed when we can.
+browser:
+	@test -x /usr/bin/chromium || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+	  || echo "chromium not installed: the browser tests will be skipped"
+
+test: $(STAMP) lint-imports browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-unit: $(STAMP)

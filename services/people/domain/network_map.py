@@ -72,11 +72,11 @@ def _marker(contact: MapContact, x: float, y: float, r: float) -> str:
 
 
 def _legend(size: int) -> str:
-    rows = [f'<g transform="translate({size + 10},{20 + 18 * i})"><rect width="12" height="12" fill="{colour}"/>'
-            f'<text x="18" y="10" font-size="11" font-family="sans-serif">{label}</text></g>'
+    rows = [f'<g transform="translate({size + 10},{20 + 20 * i})"><rect width="12" height="12" fill="{colour}"/>'
+            f'<text x="18" y="11" font-size="14" font-family="sans-serif">{label}</text></g>'
             for i, (label, colour) in enumerate(LABEL_COLOURS.items())]
-    top = 20 + 18 * len(LABEL_COLOURS) + 10
-    rows += [f'<text x="{size + 10}" y="{top + 14 * i}" font-size="10" font-family="sans-serif">'
+    top = 20 + 20 * len(LABEL_COLOURS) + 14
+    rows += [f'<text x="{size + 10}" y="{top + 17 * i}" font-size="13" font-family="sans-serif">'
              f'{mark} {role.replace("_", " ")}</text>' for i, (role, mark) in enumerate(ROLE_MARKS.items())]
     return '<g class="legend">' + "".join(rows) + "</g>"
 
@@ -87,8 +87,8 @@ def render_svg(person_name: str, contacts: Sequence[MapContact], size: int = 480
                     for ring, fill in zip(reversed(RINGS), ("#f4f4f4", "#e9eef4", "#dde6f0"), strict=True))
     markers = "".join(_marker(c, x, y, r) for c, x, y, r in _placements(contacts, size))
     title = f"Support network map for {person_name}"
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="0 0 {size + 160} {size}" '
-            f'width="{size + 160}" height="{size}" role="img" aria-labelledby="map-title map-desc">'
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="0 0 {size + 190} {size}" '
+            f'width="{size + 190}" height="{size}" role="img" aria-labelledby="map-title map-desc">'
             f'<title id="map-title">{escape(title)}</title><desc id="map-desc">{escape(_describe(contacts))}</desc>'
             f'{rings}<circle cx="{centre}" cy="{centre}" r="{size * 0.05:.1f}" fill="#333"/>'
             f'<text x="{centre}" y="{centre}" font-size="10" fill="#fff" text-anchor="middle" '
