@@ -19,9 +19,11 @@ ENV = environment(Path(__file__).parent / "templates")
 PURPOSE = "care_coordination"
 
 
-def _safe_next(target: str | None) -> str:
+def _safe_next(target: str | None, role: str) -> str:
     # Only paths on this site: never an open redirect to somewhere else.
-    return target if target and target.startswith("/") and not target.startswith("//") else "/staff/persons"
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/my-plan" if role == "participant" else "/staff/persons"
 
 
 @blp.route("/")
@@ -39,11 +41,11 @@ def login():
     settings = current_app.extensions["circles"].settings
     try:
         with unit_of_work() as uow:
-            token, _ = organisations.issue_token(uow, settings, request.form.get("email", ""),
+            token, account = organisations.issue_token(uow, settings, request.form.get("email", ""),
                                                  request.form.get("password", ""))
     except Forbidden as refused:
         return render(ENV, "login.html", status=401, next=request.form.get("next", ""), error=str(refused))
-    response = redirect(_safe_next(request.form.get("next")), code=303)
+    response = redirect(_safe_next(request.form.get("next"), account.role), code=303)
     response.set_cookie(SESSION_COOKIE, token, max_age=settings.jwt_ttl_seconds, httponly=True,
                         samesite="Lax", secure=settings.cookie_secure)
     return response
