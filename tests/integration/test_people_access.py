@@ -28,6 +28,11 @@ def _bearer(settings, role, org, **claims):
                                                       organisation_id=org, **claims)}
 
 
+# Every read of a person's record, each under the same rules.
+READS = ("/persons/{}", "/persons/{}/contacts", "/persons/{}/network-health", "/persons/{}/network-map.svg",
+         "/persons/{}/consents", "/persons/{}/crisis-plan", "/persons/{}/crisis-plan/versions",
+         "/persons/{}/assessments", "/persons/{}/disclosures", "/persons/{}/status")
+
 # role -> which of (hub person, café person) it may see
 MATRIX = {
     "admin": (True, True),
@@ -48,7 +53,8 @@ def test_who_sees_which_person(world, role):
     listed = {p["id"] for p in world.client.get("/persons", headers=headers).json}
     assert listed == {pid for pid, visible in expected.items() if visible}
     for person_id, visible in expected.items():
-        for path in (f"/persons/{person_id}", f"/persons/{person_id}/contacts"):
+        for path in READS:
+            path = path.format(person_id)
             assert world.client.get(path, headers=headers).status_code == (200 if visible else 404), (role, path)
 
 

@@ -50,3 +50,19 @@ def test_staff_registered_event_carries_no_secret(world):
     [event] = [e for e in world.events("circles.people.staff.registered.v1") if e["role"] == "peer_worker"]
     assert event["email"] == "peer_worker@northsiderecovery.example"
     assert "password" not in str(event) and "argon2" not in str(event)
+
+
+def test_admins_configure_review_interval_and_regional_numbers(world):
+    ireland = {"IE": [{"label": "Emergency services", "number": "112"}]}
+    assert world.client.patch("/organisation", json={"assessment_interval_days": 120},
+                              headers=world.admin).status_code == 422
+    assert world.client.patch("/organisation", json={"assessment_interval_days": 60},
+                              headers=world.coordinator).status_code == 403
+    changed = world.client.patch("/organisation", json={"assessment_interval_days": 60, "emergency_numbers": ireland},
+                                 headers=world.admin)
+    assert changed.status_code == 200 and changed.json["assessment_interval_days"] == 60
+    person = world.person(region="IE", timezone="Europe/Dublin")
+    view = world.client.get(f"/persons/{person['id']}/crisis-plan", headers=world.coordinator).json
+    assert [n["number"] for n in view["emergency_numbers"]] == ["112"]
+    made = world.post(f"/persons/{person['id']}/assessments", world.coordinator, {"housing_status": "stable"})
+    assert (made["next_due_at"][:10]) == "2026-05-01"  # 2 March + 60 days

@@ -142,3 +142,40 @@ class AcceptInvitation(MethodView):
         """Set a password with the invitation's token; the account can then log in."""
         with unit_of_work() as uow:
             invitations.accept(uow, body["token"], body["password"])
+
+
+class NumberIn(ma.Schema):
+    label = fields.String(required=True, validate=validate.Length(1, 100))
+    number = fields.String(required=True, validate=validate.Length(1, 40))
+    note = fields.String(load_default="", validate=validate.Length(max=200))
+    text_only = fields.Boolean(load_default=False)
+
+
+class OrganisationIn(ma.Schema):
+    name = fields.String(validate=validate.Length(1, 200))
+    assessment_interval_days = fields.Integer(validate=validate.Range(30, 90),
+                                              metadata={"description": "Assessment reviews, every 30-90 days"})
+    emergency_numbers = fields.Dict(
+        keys=fields.String(validate=validate.Regexp(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")),
+        values=fields.List(fields.Nested(NumberIn), validate=validate.Length(min=1)),
+        metadata={"description": "Numbers per ISO 3166 region, replacing the built-in UK/US tables there"})
+
+
+class OrganisationOut(OrganisationIn):
+    id = fields.String()
+
+
+@blp.route("/organisation")
+class OrganisationSettings(MethodView):
+    @blp.response(200, OrganisationOut)
+    def get(self):
+        """The caller's organisation and its settings."""
+        with unit_of_work() as uow:
+            return organisations.organisation_of(uow, current_principal())
+
+    @blp.arguments(OrganisationIn(partial=True))
+    @blp.response(200, OrganisationOut)
+    def patch(self, changes):
+        """Change the organisation's settings (admins)."""
+        with unit_of_work() as uow:
+            return organisations.update_settings(uow, current_principal(), changes)

@@ -118,3 +118,13 @@ def organisation_of(uow: UnitOfWork, principal: Principal) -> Organisation:
     if organisation is None:
         raise NotFound("No such organisation.")
     return organisation
+
+
+def update_settings(uow: UnitOfWork, principal: Principal, changes: dict) -> Organisation:
+    """Admins set the review interval (30-90 days) and emergency numbers for more regions."""
+    _require_admin(principal)
+    organisation = organisation_of(uow, principal)
+    for name, value in changes.items():
+        setattr(organisation, name, value)
+    uow.commit()
+    return organisation
