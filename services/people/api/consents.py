@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from services.people.api.common import access_purpose, unit_of_work
+from services.people.api.common import PURPOSE_HEADER, access_purpose, unit_of_work
 from services.people.domain import consent as rules
-from services.people.usecases import consents, disclosures
+from services.people.usecases import consents, disclosures, shared_view
 from shared.web.auth import current_principal
 
 blp = Blueprint("consents", __name__, url_prefix="/persons/<uuid:person_id>",
@@ -164,3 +165,27 @@ class Disclosures(MethodView):
                                                body["data_class"], body["purpose"], body["data_description"],
                                                body["channel"])
             return {**{c: getattr(row, c) for c in DisclosureOut().fields if c != "notice"}, "notice": notice}
+
+
+class SharedView(ma.Schema):
+    person_id = fields.String()
+    display_name = fields.String()
+    shared = fields.List(fields.String(), metadata={"description": "Data classes an active consent allows"})
+    crisis_plan = fields.Dict(allow_none=True)
+    network_map = fields.List(fields.String())
+    contact_details = fields.Dict()
+    notice = fields.String(metadata={"description": "Re-disclosure notice and the consent's scope"})
+
+
+@blp.route("/shared-with-me")
+class SharedWithMe(MethodView):
+    @blp.response(200, SharedView)
+    def get(self, person_id):
+        """For a supporter: exactly what the person's active consents let them see, for the
+        purpose in X-Access-Purpose (default family_support); each view is logged as a
+        disclosure. 404 when nothing is shared."""
+        purpose = request.headers.get(PURPOSE_HEADER, "family_support")
+        if purpose not in rules.PURPOSES:
+            purpose = access_purpose()  # raises the usual problem for an unknown purpose
+        with unit_of_work() as uow:
+            return shared_view.view(uow, current_principal(), str(person_id), purpose)

@@ -98,5 +98,10 @@ def network_map(uow: UnitOfWork, principal: Principal, person_id: str, purpose: 
     person = _person(uow, principal, person_id)
     access.audit_reads(uow, principal, [person.id], "read", "network_map", purpose)
     uow.commit()
+    drawn, lines = map_lines(uow, person)
+    return render_svg(person.display_name, drawn), lines
+
+
+def map_lines(uow: UnitOfWork, person: Person) -> tuple[list[MapContact], list[str]]:
     drawn = [MapContact(c.id, c.name, c.role, c.circle, c.label) for c in active_contacts(uow, person.id)]
-    return render_svg(person.display_name, drawn), text_list(drawn)
+    return drawn, text_list(drawn)

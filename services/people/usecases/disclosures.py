@@ -50,7 +50,7 @@ def disclose(uow: UnitOfWork, principal: Principal, person_id: str, recipient_id
                      consent_version=verdict.version, discloser=principal.subject, recipient=recipient_id,
                      purpose=purpose, data_description=data_description, channel=channel, at=uow.clock.now())
     uow.session.add(row)
-    notice = _notice(uow, person, verdict)
+    notice = notice_for(uow, person, verdict)
     uow.commit()
     return row, notice
 
@@ -63,7 +63,8 @@ def accounting(uow: UnitOfWork, principal: Principal, person_id: str) -> list[Di
     return list(uow.session.scalars(query))
 
 
-def _notice(uow: UnitOfWork, person: Person, verdict: rules.Decision) -> str:
+def notice_for(uow: UnitOfWork, person: Person, verdict: rules.Decision) -> str:
+    """The re-disclosure notice, with the scope of the consent that allowed a disclosure."""
     rows = consents.versions_of(uow, person, verdict.consent_id)
     row = next(r for r in rows if r.version == verdict.version)
     return rules.redisclosure_notice(consents.to_state(row).terms)
