@@ -69,3 +69,30 @@ def test_a_supporter_of_one_person_sees_nothing_of_another(world):
     share(world, ["crisis_plan"])
     other = world.person(display_name="Other")
     assert world.client.get(f"/persons/{other['id']}/shared-with-me", headers=world.kim_login).status_code == 404
+
+
+def test_an_unassigned_worker_named_in_a_consent_sees_only_what_it_allows(world):
+    peer = world.staff_ids["peer_worker"]  # works at the hub, not assigned to Sam
+    assert world.client.get(world.base, headers=world.peer_worker).status_code == 404
+    assert world.client.get(f"{world.base}/shared-with-me", headers=world.peer_worker).status_code == 404
+    consent = world.post(f"{world.base}/consents", world.coordinator, {
+        "recipients": [peer], "data_classes": ["crisis_plan"], "purposes": ["crisis_response"],
+        "discloser": "Northside", "expires_at": world.expires})
+    world.post(f"{world.base}/consents/{consent['consent_id']}/sign", world.coordinator, {"typed_name": "Sam"},
+               status=200)
+    view = world.client.get(f"{world.base}/shared-with-me",
+                            headers={**world.peer_worker, "X-Access-Purpose": "crisis_response"}).json
+    assert view["shared"] == ["crisis_plan"]
+    assert world.client.get(world.base, headers=world.peer_worker).status_code == 404  # not the whole record
+
+
+def test_the_care_team_class_means_the_persons_own_named_workers(world):
+    consent = world.post(f"{world.base}/consents", world.coordinator, {
+        "recipients": ["care_team"], "data_classes": ["crisis_plan"], "purposes": ["family_support"],
+        "discloser": "Northside", "expires_at": world.expires})
+    world.post(f"{world.base}/consents/{consent['consent_id']}/sign", world.coordinator, {"typed_name": "Sam"},
+               status=200)
+    assert world.client.get(f"{world.base}/shared-with-me", headers=world.peer_worker).status_code == 404
+    world.client.put(f"{world.base}/peer-worker", json={"staff_id": world.staff_ids["peer_worker"]},
+                     headers=world.coordinator)
+    assert world.client.get(f"{world.base}/shared-with-me", headers=world.peer_worker).status_code == 200

@@ -27,8 +27,9 @@ def recipient_for(uow: UnitOfWork, person: Person, recipient_id: str) -> rules.R
         return rules.Recipient(contact_id=contact.id, classes=frozenset(classes))
     account = uow.session.get(Account, recipient_id)
     if account is not None and account.organisation_id == person.organisation_id:
-        classes = {"care_team"} if account.role in CARE_TEAM_ROLES else set()
-        return rules.Recipient(contact_id=account.id, classes=frozenset(classes))
+        # Staff belong to "my care team" only when they are this person's named workers.
+        on_team = account.id in (person.peer_worker_id, person.clinical_lead_id)
+        return rules.Recipient(contact_id=account.id, classes=frozenset({"care_team"} if on_team else ()))
     raise NotFound("No such recipient for this person.")
 
 

@@ -1,5 +1,7 @@
-"""What a supporter (a network contact with a login) may see: only what an active consent
-allows, for the purpose they state, and every view is logged as a disclosure."""
+"""What someone outside the person's own circle of access may see: a supporter (a network
+contact with a login), or a staff member the person named in a consent without being
+assigned to them. Only what an active consent allows, for the purpose they state; every
+view is logged as a disclosure."""
 from __future__ import annotations
 
 from services.people.domain import consent as rules
@@ -10,10 +12,11 @@ from shared.db.uow import UnitOfWork
 from shared.errors import NotFound
 
 PORTAL = "portal"
+STAFF_NAMED_IN_CONSENTS = ("peer_worker", "clinician", "coordinator")
 
 
 def view(uow: UnitOfWork, principal: Principal, person_id: str, purpose: str) -> dict:
-    person, recipient = _supporter_of(uow, principal, person_id)
+    person, recipient = _recipient(uow, principal, person_id)
     verdicts = {data_class: consents.decide(uow, person, recipient, data_class, purpose)
                 for data_class in rules.DATA_CLASSES}
     allowed = {data_class: v for data_class, v in verdicts.items() if v.allowed}
@@ -24,7 +27,7 @@ def view(uow: UnitOfWork, principal: Principal, person_id: str, purpose: str) ->
     for data_class, verdict in allowed.items():
         uow.session.add(Disclosure(
             person_id=person.id, organisation_id=person.organisation_id, consent_id=verdict.consent_id,
-            consent_version=verdict.version, discloser="Circles portal", recipient=principal.contact_id,
+            consent_version=verdict.version, discloser="Circles portal", recipient=recipient.contact_id,
             purpose=purpose, data_description=f"{data_class.replace('_', ' ')} viewed in the portal",
             channel=PORTAL, at=uow.clock.now()))
     first = next(iter(allowed.values()))
@@ -51,10 +54,15 @@ def _parts(uow: UnitOfWork, person: Person, allowed: dict) -> dict:
     return parts
 
 
-def _supporter_of(uow: UnitOfWork, principal: Principal, person_id: str) -> tuple[Person, rules.Recipient]:
+def _recipient(uow: UnitOfWork, principal: Principal, person_id: str) -> tuple[Person, rules.Recipient]:
     person = uow.session.get(Person, person_id)
-    contact = uow.session.get(Contact, principal.contact_id) if principal.contact_id else None
-    if (principal.role != "supporter" or person is None or person.organisation_id != principal.organisation_id
-            or contact is None or contact.person_id != person.id or contact.removed_at is not None):
+    if person is None or person.organisation_id != principal.organisation_id:
         raise NotFound("No such person.")
-    return person, disclosures.recipient_for(uow, person, contact.id)
+    if principal.role == "supporter":
+        contact = uow.session.get(Contact, principal.contact_id) if principal.contact_id else None
+        if contact is None or contact.person_id != person.id or contact.removed_at is not None:
+            raise NotFound("No such person.")
+        return person, disclosures.recipient_for(uow, person, contact.id)
+    if principal.role in STAFF_NAMED_IN_CONSENTS:
+        return person, disclosures.recipient_for(uow, person, principal.subject)
+    raise NotFound("No such person.")
