@@ -41,6 +41,7 @@ def numbers_for(region: str, extra: Mapping[str, Sequence[EmergencyNumber]] | No
     """Numbers for an ISO 3166 region; a subdivision (US-NY) falls back to its country.
     Configured numbers for the exact region or its country replace the defaults."""
     extra = extra or {}
+    region = region.strip().upper()
     country = region.split("-", 1)[0]
     for key in (region, country):
         if key in extra:

@@ -22,3 +22,7 @@ def test_organisations_configure_other_regions_and_overrides():
 def test_an_unknown_region_is_an_error_not_an_empty_list():
     with pytest.raises(UnknownRegion):
         numbers_for("FR")
+
+
+def test_region_codes_are_read_in_any_case():
+    assert numbers_for("gb-eng") == numbers_for("GB")
