@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from services.people.models import AuditEntry, Person
 from shared.auth import Principal
 from shared.db.uow import UnitOfWork
+from shared.errors import NotFound
 
 PURPOSES = ("treatment", "care_coordination", "crisis_response", "family_support", "funder_reporting", "research")
 DEFAULT_PURPOSE = "care_coordination"
@@ -45,6 +46,14 @@ def visible_persons(principal: Principal) -> Select:
 
 def find_visible(uow: UnitOfWork, principal: Principal, person_id: str) -> Person | None:
     return uow.session.scalars(visible_persons(principal).where(Person.id == person_id)).first()
+
+
+def require_visible(uow: UnitOfWork, principal: Principal, person_id: str) -> Person:
+    """The person, if the caller may see them; otherwise NotFound (never a hint that they exist)."""
+    person = find_visible(uow, principal, person_id)
+    if person is None:
+        raise NotFound("No such person.")
+    return person
 
 
 def is_self(principal: Principal, person_id: str) -> bool:

@@ -8,15 +8,13 @@ from services.people.domain import instruments
 from services.people.models import Assessment, Organisation, Person
 from shared.auth import Principal
 from shared.db.uow import UnitOfWork
-from shared.errors import Forbidden, Invalid, NotFound
+from shared.errors import Forbidden, Invalid
 
 ASSESSORS = ("admin", "coordinator", "peer_worker", "clinician")
 
 
 def record(uow: UnitOfWork, principal: Principal, person_id: str, answers: dict) -> Assessment:
-    person = access.find_visible(uow, principal, person_id)
-    if person is None:
-        raise NotFound("No such person.")
+    person = access.require_visible(uow, principal, person_id)
     if principal.role not in ASSESSORS:
         raise Forbidden("Only staff record assessments.")
     scores = _scores(answers)
@@ -39,9 +37,7 @@ def record(uow: UnitOfWork, principal: Principal, person_id: str, answers: dict)
 
 
 def history(uow: UnitOfWork, principal: Principal, person_id: str, purpose: str) -> list[Assessment]:
-    person = access.find_visible(uow, principal, person_id)
-    if person is None:
-        raise NotFound("No such person.")
+    person = access.require_visible(uow, principal, person_id)
     access.audit_reads(uow, principal, [person.id], "read", "assessments", purpose)
     uow.commit()
     query = select(Assessment).where(Assessment.person_id == person.id).order_by(Assessment.completed_at.desc())

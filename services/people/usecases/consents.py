@@ -33,7 +33,7 @@ def to_state(row: ConsentVersion) -> rules.ConsentState:
 def propose(uow: UnitOfWork, principal: Principal, person_id: str, terms: dict,
             consent_id: str | None = None) -> ConsentVersion:
     """A new consent (draft version 1), or a new draft version of an existing one."""
-    person = _person(uow, principal, person_id)
+    person = access.require_visible(uow, principal, person_id)
     _validate(person, terms)
     version = 1
     if consent_id is not None:
@@ -47,7 +47,7 @@ def propose(uow: UnitOfWork, principal: Principal, person_id: str, terms: dict,
 
 
 def sign(uow: UnitOfWork, principal: Principal, person_id: str, consent_id: str, typed_name: str) -> ConsentVersion:
-    person = _person(uow, principal, person_id)
+    person = access.require_visible(uow, principal, person_id)
     row = _version(uow, person, consent_id)  # the latest version is the one signed
     now = uow.clock.now()
     try:
@@ -64,7 +64,7 @@ def sign(uow: UnitOfWork, principal: Principal, person_id: str, consent_id: str,
 
 
 def revoke(uow: UnitOfWork, principal: Principal, person_id: str, consent_id: str, reason: str) -> ConsentVersion:
-    person = _person(uow, principal, person_id)
+    person = access.require_visible(uow, principal, person_id)
     now = uow.clock.now()
     active = [r for r in versions_of(uow, person, consent_id) if rules.status(to_state(r), now) == "active"]
     if not active:
@@ -76,7 +76,7 @@ def revoke(uow: UnitOfWork, principal: Principal, person_id: str, consent_id: st
 
 
 def list_for(uow: UnitOfWork, principal: Principal, person_id: str, purpose: str) -> list[tuple[ConsentVersion, str]]:
-    person = _person(uow, principal, person_id)
+    person = access.require_visible(uow, principal, person_id)
     access.audit_reads(uow, principal, [person.id], "read", "consents", purpose)
     uow.commit()
     now = uow.clock.now()
@@ -148,12 +148,6 @@ def _validate(person: Person, terms: dict) -> None:
         field = next(iter(getattr(exc, "errors", {}) or {}), None)
         raise Invalid(str(exc), field) from exc
 
-
-def _person(uow: UnitOfWork, principal: Principal, person_id: str) -> Person:
-    person = access.find_visible(uow, principal, person_id)
-    if person is None:
-        raise NotFound("No such person.")
-    return person
 
 
 def versions_of(uow: UnitOfWork, person: Person, consent_id: str) -> list[ConsentVersion]:

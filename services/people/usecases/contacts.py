@@ -78,9 +78,7 @@ def _publish_change(uow: UnitOfWork, person: Person, contact: Contact, action: s
 
 
 def _person(uow: UnitOfWork, principal: Principal, person_id: str, for_change: bool = False) -> Person:
-    person = access.find_visible(uow, principal, person_id)
-    if person is None:
-        raise NotFound("No such person.")
+    person = access.require_visible(uow, principal, person_id)
     if for_change and principal.role not in access.STAFF_WITH_CASELOAD and not access.is_self(principal, person.id):
         raise Forbidden("You cannot change this network.")
     return person

@@ -13,7 +13,7 @@ from shared.errors import Invalid, NotFound
 
 def draft(uow: UnitOfWork, principal: Principal, person_id: str, body: dict) -> CrisisPlan:
     """A new version of the plan, unsigned until the person signs it."""
-    person = _person(uow, principal, person_id)
+    person = access.require_visible(uow, principal, person_id)
     _check_call_first(uow, person, body["call_first"])
     latest_version = uow.session.scalar(select(func.max(CrisisPlan.version)).where(CrisisPlan.person_id == person.id))
     plan = CrisisPlan(person_id=person.id, organisation_id=person.organisation_id, version=(latest_version or 0) + 1,
@@ -24,7 +24,7 @@ def draft(uow: UnitOfWork, principal: Principal, person_id: str, body: dict) -> 
 
 
 def sign(uow: UnitOfWork, principal: Principal, person_id: str, typed_name: str) -> CrisisPlan:
-    person = _person(uow, principal, person_id)
+    person = access.require_visible(uow, principal, person_id)
     plan = latest(uow, person.id)
     if plan is None:
         raise NotFound("There is no crisis plan to sign yet.")
@@ -43,7 +43,7 @@ def sign(uow: UnitOfWork, principal: Principal, person_id: str, typed_name: str)
 
 def view(uow: UnitOfWork, principal: Principal, person_id: str, purpose: str) -> dict:
     """The plan in force (latest signed) and any newer draft, with the region's numbers."""
-    person = _person(uow, principal, person_id)
+    person = access.require_visible(uow, principal, person_id)
     access.audit_reads(uow, principal, [person.id], "read", "crisis_plan", purpose)
     uow.commit()
     names = {c.id: c for c in uow.session.scalars(select(Contact).where(Contact.person_id == person.id))}
@@ -52,7 +52,7 @@ def view(uow: UnitOfWork, principal: Principal, person_id: str, purpose: str) ->
 
 
 def versions(uow: UnitOfWork, principal: Principal, person_id: str) -> list[CrisisPlan]:
-    person = _person(uow, principal, person_id)
+    person = access.require_visible(uow, principal, person_id)
     return list(uow.session.scalars(select(CrisisPlan).where(CrisisPlan.person_id == person.id)
                                     .order_by(CrisisPlan.version.desc())))
 
@@ -90,9 +90,3 @@ def _check_call_first(uow: UnitOfWork, person: Person, call_first: list[dict]) -
     if strangers:
         raise Invalid("Everyone to call first must be on the person's network map.", "call_first")
 
-
-def _person(uow: UnitOfWork, principal: Principal, person_id: str) -> Person:
-    person = access.find_visible(uow, principal, person_id)
-    if person is None:
-        raise NotFound("No such person.")
-    return person

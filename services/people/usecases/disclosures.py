@@ -35,7 +35,7 @@ def recipient_for(uow: UnitOfWork, person: Person, recipient_id: str) -> rules.R
 
 def decision(uow: UnitOfWork, principal: Principal, person_id: str, recipient_id: str, data_class: str,
              purpose: str) -> rules.Decision:
-    person = _person(uow, principal, person_id)
+    person = access.require_visible(uow, principal, person_id)
     return consents.decide(uow, person, recipient_for(uow, person, recipient_id), data_class, purpose)
 
 
@@ -43,7 +43,7 @@ def disclose(uow: UnitOfWork, principal: Principal, person_id: str, recipient_id
              purpose: str, data_description: str, channel: str) -> tuple[Disclosure, str]:
     """Record a disclosure, only if an active consent allows it; returns the notice that
     must travel with the disclosed information."""
-    person = _person(uow, principal, person_id)
+    person = access.require_visible(uow, principal, person_id)
     verdict = consents.decide(uow, person, recipient_for(uow, person, recipient_id), data_class, purpose)
     if not verdict.allowed:
         raise Forbidden(f"Not disclosed: {verdict.reason}")
@@ -57,7 +57,7 @@ def disclose(uow: UnitOfWork, principal: Principal, person_id: str, recipient_id
 
 
 def accounting(uow: UnitOfWork, principal: Principal, person_id: str) -> list[Disclosure]:
-    person = _person(uow, principal, person_id)
+    person = access.require_visible(uow, principal, person_id)
     since = uow.clock.now() - dt.timedelta(days=365 * ACCOUNTING_YEARS + 1)
     query = (select(Disclosure).where(Disclosure.person_id == person.id, Disclosure.at >= since)
              .order_by(Disclosure.at.desc()))
@@ -70,9 +70,3 @@ def notice_for(uow: UnitOfWork, person: Person, verdict: rules.Decision) -> str:
     row = next(r for r in rows if r.version == verdict.version)
     return rules.redisclosure_notice(consents.to_state(row).terms)
 
-
-def _person(uow: UnitOfWork, principal: Principal, person_id: str) -> Person:
-    person = access.find_visible(uow, principal, person_id)
-    if person is None:
-        raise NotFound("No such person.")
-    return person

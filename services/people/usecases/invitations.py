@@ -17,7 +17,7 @@ from services.people.models import Account, Contact, Invitation
 from services.people.usecases import organisations
 from shared.auth import Principal
 from shared.db.uow import UnitOfWork
-from shared.errors import Forbidden, Invalid, NotFound
+from shared.errors import Forbidden, Invalid
 
 VALID_FOR = dt.timedelta(days=7)
 
@@ -25,9 +25,7 @@ VALID_FOR = dt.timedelta(days=7)
 def invite(uow: UnitOfWork, principal: Principal, person_id: str, email: str,
            contact_id: str | None) -> tuple[Invitation, str]:
     """Returns the invitation and its token (to put in the link; never stored)."""
-    person = access.find_visible(uow, principal, person_id)
-    if person is None:
-        raise NotFound("No such person.")
+    person = access.require_visible(uow, principal, person_id)
     if principal.role not in access.STAFF_WITH_CASELOAD:
         raise Forbidden("Only staff send invitations.")
     if contact_id is not None:

@@ -7,13 +7,10 @@ from services.people.models import Organisation, Person
 from services.people.usecases import assessments, contacts, crisis_plans
 from shared.auth import Principal
 from shared.db.uow import UnitOfWork
-from shared.errors import NotFound
 
 
 def evaluate(uow: UnitOfWork, principal: Principal, person_id: str, purpose: str) -> dict:
-    person = access.find_visible(uow, principal, person_id)
-    if person is None:
-        raise NotFound("No such person.")
+    person = access.require_visible(uow, principal, person_id)
     access.audit_reads(uow, principal, [person.id], "read", "network_health", purpose)
     items = checklist.evaluate(snapshot(uow, person))
     uow.commit()

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from services.people import access
 from services.people.domain.status import TransitionError, check_transition
 from services.people.models import Account, Person, StatusChange
-from services.people.usecases import Forbidden, Invalid, NotFound, consents
+from services.people.usecases import Forbidden, Invalid, consents
 from shared.auth import Principal
 from shared.db.uow import UnitOfWork
 
@@ -40,9 +40,7 @@ def register(uow: UnitOfWork, principal: Principal, details: dict) -> Person:
 
 
 def get(uow: UnitOfWork, principal: Principal, person_id: str, purpose: str) -> Person:
-    person = access.find_visible(uow, principal, person_id)
-    if person is None:
-        raise NotFound("No such person.")
+    person = access.require_visible(uow, principal, person_id)
     access.audit_reads(uow, principal, [person.id], "read", "person", purpose)
     uow.commit()
     return person
@@ -64,7 +62,7 @@ def search(uow: UnitOfWork, principal: Principal, text: str | None, status: str 
 
 
 def update(uow: UnitOfWork, principal: Principal, person_id: str, changes: dict) -> Person:
-    person = _visible(uow, principal, person_id)
+    person = access.require_visible(uow, principal, person_id)
     allowed = PERSON_EDITABLE if principal.role == "participant" else EDITABLE
     refused = sorted(set(changes) - set(allowed))
     if refused:
@@ -80,7 +78,7 @@ def update(uow: UnitOfWork, principal: Principal, person_id: str, changes: dict)
 
 
 def change_status(uow: UnitOfWork, principal: Principal, person_id: str, target: str, reason: str) -> Person:
-    person = _visible(uow, principal, person_id)
+    person = access.require_visible(uow, principal, person_id)
     _require_staff(principal)
     try:
         check_transition(person.status, target, reason)
@@ -99,14 +97,14 @@ def change_status(uow: UnitOfWork, principal: Principal, person_id: str, target:
 
 
 def status_history(uow: UnitOfWork, principal: Principal, person_id: str) -> list[StatusChange]:
-    person = _visible(uow, principal, person_id)
+    person = access.require_visible(uow, principal, person_id)
     query = select(StatusChange).where(StatusChange.person_id == person.id).order_by(StatusChange.changed_at)
     return list(uow.session.scalars(query))
 
 
 def assign(uow: UnitOfWork, principal: Principal, person_id: str, role: str, staff_id: str | None) -> Person:
     """Assign (or clear, with None) the person's peer worker or clinical lead."""
-    person = _visible(uow, principal, person_id)
+    person = access.require_visible(uow, principal, person_id)
     if principal.role not in ("admin", "coordinator"):
         raise Forbidden("Only admins and coordinators assign staff.")
     if staff_id is not None:
@@ -131,12 +129,6 @@ def _publish_assignment(uow: UnitOfWork, person: Person, what: str, staff_id: st
     uow.publish(EVENT.format(what), {**_ref(person), "staff_id": staff_id, "assigned_at": uow.clock.now()},
                 subject=person.id)
 
-
-def _visible(uow: UnitOfWork, principal: Principal, person_id: str) -> Person:
-    person = access.find_visible(uow, principal, person_id)
-    if person is None:
-        raise NotFound("No such person.")
-    return person
 
 
 def _require_staff(principal: Principal) -> None:
