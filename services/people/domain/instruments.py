@@ -58,16 +58,9 @@ class MspssScore:
 def _answers(raw, keys: tuple, low: int, high: int) -> list[int]:
     """Answers in item order from a list, or a dict keyed by item; every item, in range."""
     if isinstance(raw, dict):
-        unknown = sorted(set(map(str, raw)) - set(map(str, keys)))
-        missing = [k for k in keys if k not in raw and str(k) not in raw]
-        if unknown or missing:
-            raise InstrumentError({**{str(k): "unknown item" for k in unknown},
-                                   **{str(k): "missing answer" for k in missing}})
-        values = [raw[k] if k in raw else raw[str(k)] for k in keys]
+        values = _from_dict(raw, keys)
     elif isinstance(raw, (list, tuple)):
-        if len(raw) != len(keys):
-            raise InstrumentError({"answers": f"expected {len(keys)} answers, got {len(raw)}"})
-        values = list(raw)
+        values = _from_list(raw, keys)
     else:
         raise InstrumentError({"answers": "give a list or an object of answers"})
     bad = {str(k): f"must be a whole number from {low} to {high}" for k, v in zip(keys, values, strict=True)
@@ -75,6 +68,26 @@ def _answers(raw, keys: tuple, low: int, high: int) -> list[int]:
     if bad:
         raise InstrumentError(bad)
     return values
+
+
+def _from_dict(raw: dict, keys: tuple) -> list:
+    # Keys may arrive as strings from JSON ("1" for MSPSS item 1), so compare as strings.
+    unknown = sorted(set(map(str, raw)) - set(map(str, keys)))
+    missing = [k for k in keys if k not in raw and str(k) not in raw]
+    if unknown or missing:
+        raise InstrumentError({**{str(k): "unknown item" for k in unknown},
+                               **{str(k): "missing answer" for k in missing}})
+    return [raw[k] if k in raw else raw[str(k)] for k in keys]
+
+
+def _from_list(raw: list | tuple, keys: tuple) -> list:
+    # Name the items a wrong-length list leaves out (or the surplus positions, 1-based),
+    # so the person entering answers sees which ones to fix, as with a dict.
+    if len(raw) < len(keys):
+        raise InstrumentError({str(k): "missing answer" for k in keys[len(raw):]})
+    if len(raw) > len(keys):
+        raise InstrumentError({str(n): "unexpected answer" for n in range(len(keys) + 1, len(raw) + 1)})
+    return list(raw)
 
 
 def score_barc10(answers) -> Barc10Score:
