@@ -1,5 +1,5 @@
-"""How the checkins service plugs into the shared runtime."""
-from services.checkins import db
+"""How the check-ins service plugs into the shared runtime."""
+from services.checkins import db, people_feed
 from shared.runtime import ServiceSpec
 
-SPEC = ServiceSpec.from_db_module("checkins", db)
+SPEC = ServiceSpec.from_db_module("checkins", db, subscriptions=people_feed.subscriptions)
