@@ -19,9 +19,9 @@ def unit_of_work():
         yield uow
 
 
-def access_purpose() -> str:
+def access_purpose(default: str = DEFAULT_PURPOSE) -> str:
     """Why the caller reads a record; audited with every read."""
-    purpose = request.headers.get(PURPOSE_HEADER, DEFAULT_PURPOSE)
+    purpose = request.headers.get(PURPOSE_HEADER, default)
     if purpose not in PURPOSES:
         raise Invalid(f"{PURPOSE_HEADER} must be one of: {', '.join(PURPOSES)}.", PURPOSE_HEADER)
     return purpose

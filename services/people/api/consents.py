@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import marshmallow as ma
-from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
-from services.people.api.common import PURPOSE_HEADER, access_purpose, unit_of_work
+from services.people.api.common import access_purpose, unit_of_work
 from services.people.domain import consent as rules
 from services.people.usecases import consents, disclosures, shared_view
 from shared.web.auth import current_principal
@@ -184,8 +183,6 @@ class SharedWithMe(MethodView):
         """For a supporter: exactly what the person's active consents let them see, for the
         purpose in X-Access-Purpose (default family_support); each view is logged as a
         disclosure. 404 when nothing is shared."""
-        purpose = request.headers.get(PURPOSE_HEADER, "family_support")
-        if purpose not in rules.PURPOSES:
-            purpose = access_purpose()  # raises the usual problem for an unknown purpose
+        purpose = access_purpose(default="family_support")
         with unit_of_work() as uow:
             return shared_view.view(uow, current_principal(), str(person_id), purpose)
