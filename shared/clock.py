@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Protocol
 
 
@@ -32,3 +33,24 @@ class FixedClock:
         if moment.tzinfo is None:
             raise ValueError("FixedClock needs timezone-aware times")
         self._now = moment
+
+
+class FileClock:
+    """The time written in a file (ISO 8601), for end-to-end tests that move the clock of
+    real processes; while the file is missing or empty, the system time. Never in production."""
+
+    def __init__(self, path: str | Path):
+        self._path = Path(path)
+
+    def now(self) -> dt.datetime:
+        try:
+            text = self._path.read_text().strip()
+        except FileNotFoundError:
+            text = ""
+        if not text:
+            return SystemClock().now()
+        return dt.datetime.fromisoformat(text).astimezone(dt.timezone.utc)
+
+
+def clock_for(clock_file: str) -> Clock:
+    return FileClock(clock_file) if clock_file else SystemClock()

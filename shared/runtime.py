@@ -13,7 +13,7 @@ from typing import Callable
 
 from sqlalchemy import Engine, MetaData, Table
 
-from shared.clock import Clock, SystemClock
+from shared.clock import Clock, clock_for
 from shared.db.engine import make_engine, make_session_factory
 from shared.db.uow import UnitOfWork
 from shared.settings import Settings, load_settings
@@ -44,7 +44,7 @@ class Runtime:
                  clock: Clock | None = None, engine: Engine | None = None):
         self.spec = spec
         self.settings = settings or load_settings(spec.name)
-        self.clock = clock or SystemClock()
+        self.clock = clock or clock_for(self.settings.clock_file)
         self.engine = engine or make_engine(self.settings.database_url)
         self.session_factory = make_session_factory(self.engine)
 

@@ -34,6 +34,8 @@ class Settings:
     log_level: str = "INFO"
     login_url: str = "http://127.0.0.1:8001/login"
     cookie_secure: bool = False
+    # Tests and demos only: read "now" from this file (shared.clock.FileClock).
+    clock_file: str = ""
     testing: bool = False
 
     @property
@@ -61,6 +63,7 @@ ENV_FIELDS: dict[str, tuple[str, type]] = {
     "LOG_LEVEL": ("log_level", str),
     "LOGIN_URL": ("login_url", str),
     "COOKIE_SECURE": ("cookie_secure", _bool),
+    "CLOCK_FILE": ("clock_file", str),
 }
 
 

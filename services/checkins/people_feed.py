@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import json
 
-from services.checkins.db import KnownContact, KnownPerson, KnownStaff
+from sqlalchemy import select
+
+from services.checkins.models import KnownContact, KnownPerson, KnownStaff, Rhythm
+from services.checkins.usecases import plans, rhythms
 from shared.db.uow import UnitOfWork
 from shared.events import CloudEvent
 from shared.messaging.consumer import Subscription
@@ -20,9 +23,12 @@ def _str(value) -> str | None:
 
 
 def person_registered(uow: UnitOfWork, event: CloudEvent, data: dict) -> None:
-    uow.session.merge(KnownPerson(
+    person = uow.session.merge(KnownPerson(
         person_id=str(data["person_id"]), organisation_id=str(data["organisation_id"]), site_id=_str(data["site_id"]),
         status=data["status"], timezone=data["timezone"], region=data["region"], updated_at=event.time))
+    # The guide's 30-day starter plan begins at registration.
+    if plans.plan_of(uow, person.person_id) is None:
+        plans.start_plan(uow, person)
 
 
 def _person(uow: UnitOfWork, data: dict) -> KnownPerson | None:
@@ -42,6 +48,10 @@ def status_changed(uow: UnitOfWork, event: CloudEvent, data: dict) -> None:
     person = _person(uow, data)
     if person is not None:
         person.status, person.updated_at = data["to_status"], event.time
+        if person.status == "discharged":
+            for rhythm in uow.session.scalars(select(Rhythm).where(
+                    Rhythm.person_id == person.person_id, Rhythm.active.is_(True))):
+                rhythms.end_rhythm(uow, None, rhythm, "discharged")
 
 
 def peer_worker_assigned(uow: UnitOfWork, event: CloudEvent, data: dict) -> None:

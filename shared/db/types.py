@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import DateTime, Text, TypeDecorator
 
 
 class UtcDateTime(TypeDecorator):
@@ -26,3 +27,27 @@ class UtcDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=dt.timezone.utc) if value.tzinfo is None else value.astimezone(dt.timezone.utc)
+
+
+class JsonList(TypeDecorator):
+    """A JSON list stored as text: portable across SQLite and PostgreSQL."""
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return json.dumps(list(value) if value is not None else [])
+
+    def process_result_value(self, value, dialect):
+        return json.loads(value) if value else []
+
+
+class JsonDict(TypeDecorator):
+    """A JSON object stored as text."""
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return json.dumps(dict(value) if value is not None else {})
+
+    def process_result_value(self, value, dialect):
+        return json.loads(value) if value else {}

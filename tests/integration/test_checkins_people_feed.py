@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-from services.checkins.db import KnownContact, KnownPerson, KnownStaff
+from services.checkins.models import KnownContact, KnownPerson, KnownStaff
 from services.checkins.people_feed import subscriptions
 from shared.events import build_event
 from shared.messaging.consumer import ConsumerLoop

@@ -1,50 +1,53 @@
-"""/checkins: record and read check-ins."""
+"""/checkins: record and read check-ins (the guide's agenda, flags and action items)."""
 from __future__ import annotations
 
-from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
-from services.checkins import usecases
 from services.checkins.api.schemas import CheckinIn, CheckinOut, CheckinQuery
-from shared.auth.tokens import STAFF_ROLES
+from services.checkins.usecases import checkins
+from services.checkins.usecases.access import STAFF_WITH_CASELOAD
 from shared.web.auth import current_principal, require_roles
+from shared.web.common import strings, unit_of_work
 
 blp = Blueprint("checkins", __name__, url_prefix="/checkins", description="Check-in records")
 
 
-def _as_strings(values: dict) -> dict:
-    return {k: (str(v) if k.endswith("_id") and v is not None else v) for k, v in values.items()}
+def _view(uow, record) -> dict:
+    return {**{c.key: getattr(record, c.key) for c in record.__table__.columns},
+            "risk_flags": checkins.flags_of(uow, record.id), "action_items": checkins.items_of(uow, record.id)}
 
 
 @blp.route("")
 class Checkins(MethodView):
-    @require_roles(*STAFF_ROLES)
+    @require_roles(*STAFF_WITH_CASELOAD)
     @blp.arguments(CheckinIn)
     @blp.response(201, CheckinOut)
     def post(self, body):
-        """Record a check-in; emits circles.checkins.checkin.completed.v1."""
-        with current_app.extensions["circles"].uow() as uow:
-            return usecases.record_checkin(uow, current_principal(), usecases.RecordCheckin(**_as_strings(body)))
+        """Record a check-in; emits checkin.completed, and risk.flagged at once for a high flag.
 
-    @require_roles(*STAFF_ROLES)
+        Completes the session it is for and resets the person's run of missed sessions."""
+        body = strings(body)
+        with unit_of_work() as uow:
+            record = checkins.record_checkin(uow, current_principal(), checkins.RecordCheckin(**body))
+            return _view(uow, record)
+
+    @require_roles(*STAFF_WITH_CASELOAD)
     @blp.arguments(CheckinQuery, location="query")
     @blp.response(200, CheckinOut(many=True))
     def get(self, query):
-        """List check-ins in the caller's organisation (and sites), newest first."""
+        """Check-ins of the persons the caller may see, newest first."""
         person_id = str(query["person_id"]) if query["person_id"] else None
-        with current_app.extensions["circles"].uow() as uow:
-            return usecases.visible_checkins(uow, current_principal(), person_id, query["limit"], query["offset"])
+        with unit_of_work() as uow:
+            records = checkins.visible_checkins(uow, current_principal(), person_id, query["limit"], query["offset"])
+            return [_view(uow, record) for record in records]
 
 
 @blp.route("/<uuid:checkin_id>")
 class Checkin(MethodView):
-    @require_roles(*STAFF_ROLES)
+    @require_roles(*STAFF_WITH_CASELOAD)
     @blp.response(200, CheckinOut)
     def get(self, checkin_id):
-        """One check-in."""
-        with current_app.extensions["circles"].uow() as uow:
-            record = usecases.get_checkin(uow, current_principal(), str(checkin_id))
-            if record is None:
-                abort(404, message="No such check-in.")
-            return record
+        """One check-in, with its risk flags and action items."""
+        with unit_of_work() as uow:
+            return _view(uow, checkins.get_checkin(uow, current_principal(), str(checkin_id)))

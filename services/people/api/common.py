@@ -1,22 +1,16 @@
 """What every people endpoint needs: the unit of work, the caller, the access purpose."""
 from __future__ import annotations
 
-import contextlib
 import zoneinfo
 
 import marshmallow as ma
-from flask import current_app, request
+from flask import request
 
 from services.people.access import DEFAULT_PURPOSE, PURPOSES
 from shared.errors import Invalid
+from shared.web.common import Page, strings, unit_of_work  # noqa: F401 - the API modules import them from here
 
 PURPOSE_HEADER = "X-Access-Purpose"
-
-
-@contextlib.contextmanager
-def unit_of_work():
-    with current_app.extensions["circles"].uow() as uow:
-        yield uow
 
 
 def access_purpose(default: str = DEFAULT_PURPOSE) -> str:
@@ -33,12 +27,3 @@ def valid_timezone(name: str) -> None:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
         raise ma.ValidationError("Not a known IANA time zone.") from exc
 
-
-def strings(values: dict) -> dict:
-    """UUID fields as strings, as the models store them."""
-    return {k: (str(v) if k.endswith("_id") and v is not None else v) for k, v in values.items()}
-
-
-class Page(ma.Schema):
-    limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(1, 200))
-    offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(0))

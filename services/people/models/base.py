@@ -1,12 +1,12 @@
 """The people service's declarative base and the column types its models share."""
 from __future__ import annotations
 
-import json
 import uuid
 
-from sqlalchemy import String, Text, TypeDecorator
+from sqlalchemy import String
 
 from shared.db.tables import service_base
+from shared.db.types import JsonDict, JsonList  # noqa: F401 - re-exported for the models
 
 Base, outbox, processed_events = service_base()
 metadata = Base.metadata
@@ -18,27 +18,3 @@ def new_id() -> str:
 
 def id_column_type():
     return String(36)
-
-
-class JsonList(TypeDecorator):
-    """A JSON list stored as text: portable across SQLite and PostgreSQL."""
-    impl = Text
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        return json.dumps(list(value) if value is not None else [])
-
-    def process_result_value(self, value, dialect):
-        return json.loads(value) if value else []
-
-
-class JsonDict(TypeDecorator):
-    """A JSON object stored as text."""
-    impl = Text
-    cache_ok = True
-
-    def process_bind_param(self, value, dialect):
-        return json.dumps(dict(value) if value is not None else {})
-
-    def process_result_value(self, value, dialect):
-        return json.loads(value) if value else {}

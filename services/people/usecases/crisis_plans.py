@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from services.people import access
-from services.people.domain import emergency_numbers
+from shared import emergency_numbers
 from services.people.models import Contact, CrisisPlan, Organisation, Person
 from shared.auth import Principal
 from shared.db.uow import UnitOfWork

@@ -1,6 +1,6 @@
 import pytest
 
-from services.people.domain.emergency_numbers import EmergencyNumber, UnknownRegion, numbers_for
+from shared.emergency_numbers import EmergencyNumber, UnknownRegion, numbers_for
 
 
 def test_uk_and_us_tables_from_the_guide():

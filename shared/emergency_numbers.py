@@ -1,4 +1,8 @@
-"""Emergency and crisis numbers per region, from the guide; organisations add more."""
+"""Emergency and crisis numbers per region, from the guide; organisations add more.
+
+Shared reference data: the people service prints them on crisis plans, the check-ins
+self check-in page shows them, notifications put them on every crisis message.
+"""
 from __future__ import annotations
 
 import dataclasses

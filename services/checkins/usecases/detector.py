@@ -1,0 +1,65 @@
+"""The missed-session detector and the reminder job, run by the worker on the injectable clock.
+
+Exactly once, with any number of worker replicas: each run claims its rows with
+SELECT ... FOR UPDATE SKIP LOCKED and changes them in the same transaction that writes the
+event to the outbox. A crash mid-run rolls both back, so the next run picks the session
+up again (never skipped); a claimed row is invisible to the other replica and leaves the
+"scheduled" state when it commits (never twice).
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import or_, select
+
+from services.checkins.models import MissStreak, Rhythm, Session
+from shared.db.upsert import increment
+from shared.db.uow import UnitOfWork
+
+BATCH = 500
+DAY, HOUR = dt.timedelta(hours=24), dt.timedelta(hours=1)
+
+
+def detect_missed(uow: UnitOfWork, batch: int = BATCH) -> int:
+    now = uow.clock.now()
+    due = uow.session.scalars(select(Session).where(
+        Session.status == "scheduled", Session.missed_after <= now,
+    ).order_by(Session.missed_after, Session.id).limit(batch).with_for_update(skip_locked=True)).all()
+    for session in due:
+        session.status, session.missed_at = "missed", now
+        session.consecutive_misses = _count_miss(uow, session.person_id)
+        uow.publish("circles.checkins.checkin.missed.v1", {
+            "session_id": session.id, "rhythm_id": session.rhythm_id, "person_id": session.person_id,
+            "organisation_id": session.organisation_id, "site_id": session.site_id, "kind": session.kind,
+            "starts_at": session.starts_at, "consecutive_misses": session.consecutive_misses,
+        }, subject=session.person_id)
+    uow.commit()
+    return len(due)
+
+
+def _count_miss(uow: UnitOfWork, person_id: str) -> int:
+    # An atomic upsert: two detectors missing two sessions of one person both count.
+    increment(uow.session, MissStreak.__table__, {"person_id": person_id}, {"consecutive": 1})
+    return uow.session.scalar(select(MissStreak.consecutive).where(MissStreak.person_id == person_id))
+
+
+def remind_upcoming(uow: UnitOfWork, batch: int = BATCH) -> int:
+    """session.upcoming 24 hours and 1 hour before each session (only the 1-hour one when a
+    session is planned or moved to less than an hour away)."""
+    now = uow.clock.now()
+    due = uow.session.execute(select(Session, Rhythm).join(Rhythm, Rhythm.id == Session.rhythm_id).where(
+        Session.status == "scheduled", Session.starts_at > now, Session.starts_at <= now + DAY,
+        or_(Session.reminded_24h.is_(False), (Session.reminded_1h.is_(False)) & (Session.starts_at <= now + HOUR)),
+    ).order_by(Session.starts_at).limit(batch).with_for_update(skip_locked=True, of=Session)).all()
+    for session, rhythm in due:
+        lead = "PT1H" if session.starts_at - now <= HOUR else "PT24H"
+        session.reminded_24h = True
+        session.reminded_1h = session.reminded_1h or lead == "PT1H"
+        uow.publish("circles.checkins.session.upcoming.v1", {
+            "session_id": session.id, "rhythm_id": session.rhythm_id, "person_id": session.person_id,
+            "organisation_id": session.organisation_id, "site_id": session.site_id, "kind": session.kind,
+            "title": rhythm.title, "starts_at": session.starts_at, "ends_at": session.ends_at, "lead": lead,
+            "timezone": rhythm.timezone, "participants": rhythm.participants,
+        }, subject=session.person_id)
+    uow.commit()
+    return len(due)
