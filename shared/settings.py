@@ -36,6 +36,8 @@ class Settings:
     cookie_secure: bool = False
     # Tests and demos only: read "now" from this file (shared.clock.FileClock).
     clock_file: str = ""
+    # When set, every scheduled job runs this often instead of at its own pace (tests, demos).
+    jobs_every_seconds: float = 0.0
     testing: bool = False
 
     @property
@@ -64,6 +66,7 @@ ENV_FIELDS: dict[str, tuple[str, type]] = {
     "LOGIN_URL": ("login_url", str),
     "COOKIE_SECURE": ("cookie_secure", _bool),
     "CLOCK_FILE": ("clock_file", str),
+    "JOBS_EVERY_SECONDS": ("jobs_every_seconds", float),
 }
 
 

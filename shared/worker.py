@@ -5,6 +5,7 @@ commits, and exits, and the process closes its Kafka clients before it ends.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import os
@@ -42,7 +43,8 @@ class Worker:
             )
             for subscription in runtime.spec.subscriptions(runtime)
         ]
-        self.jobs = runtime.spec.jobs(runtime)
+        self.jobs = [dataclasses.replace(job, every_seconds=settings.jobs_every_seconds or job.every_seconds)
+                     for job in runtime.spec.jobs(runtime)]
         self.threads: list[threading.Thread] = []
 
     def start(self) -> None:

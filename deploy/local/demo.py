@@ -10,7 +10,7 @@ import time
 
 import requests
 
-from deploy.local import demo_people
+from deploy.local import demo_checkins, demo_people
 from services.people.spec import SPEC as PEOPLE
 from services.people.usecases.organisations import create_organisation
 from shared.errors import Conflict
@@ -18,7 +18,6 @@ from shared.runtime import Runtime
 
 ADMIN_EMAIL = "admin@northside.example"
 PASSWORD = "circles-demo-password"  # demo only; printed on start
-WELLBEING = [6, 7, 4, 8, 5, 7]
 
 
 def bootstrap_organisation() -> None:
@@ -45,19 +44,9 @@ def load(urls: dict[str, str]) -> dict:
         return {"created": False, "persons": len(existing), "reported": _reported(urls, admin)}
     persons = demo_people.build(urls["people"], admin, lambda email: login(urls, email), PASSWORD)
     coordinator = login(urls, demo_people.COORDINATOR)
-    for i, wellbeing in enumerate(WELLBEING):
-        person = persons[i % len(persons)]
-        _post(f"{urls['checkins']}/checkins", coordinator, {
-            "person_id": person["id"], "site_id": person["site_id"], "wellbeing": wellbeing,
-            "wins": "Went to a SMART Recovery meeting", "practical_tasks": "Call the housing officer"})
-    return {"created": True, "persons": len(persons), "checkins": len(WELLBEING),
-            "reported": _wait_reported(urls, admin, len(WELLBEING))}
-
-
-def _post(url: str, headers: dict, body: dict) -> dict:
-    response = requests.post(url, json=body, headers=headers, timeout=10)
-    response.raise_for_status()
-    return response.json()
+    recorded = demo_checkins.load(urls["checkins"], coordinator, persons)
+    return {"created": True, "persons": len(persons), "checkins": recorded,
+            "reported": _wait_reported(urls, admin, recorded)}
 
 
 def _reported(urls: dict, headers: dict) -> int:
@@ -79,8 +68,9 @@ def describe(urls: dict[str, str], summary: dict) -> str:
     lines += [f"  {name:<14} {url}   (API docs: {url}/docs, spec: {url}/openapi.json)" for name, url in urls.items()]
     lines += ["  broker         127.0.0.1:9092 (embedded, memory only)", ""]
     if summary["created"]:
-        lines.append(f"Demo data: {summary['persons']} persons with their networks, and {summary['checkins']} "
-                     f"check-ins; reporting counts {summary['reported']} completed check-ins.")
+        lines.append(f"Demo data: {summary['persons']} persons with their networks, weekly check-in, monthly "
+                     f"review and café drop-in rhythms, and {summary['checkins']} check-ins; reporting counts "
+                     f"{summary['reported']} completed check-ins.")
     else:
         lines.append(f"Demo data already present: {summary['persons']} persons; "
                      f"reporting counts {summary['reported']} completed check-ins.")

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from services.checkins.models import KnownContact, KnownPerson, KnownStaff, Rhythm
+from services.checkins.models import CalendarToken, KnownContact, KnownPerson, KnownStaff, Rhythm
 from services.checkins.usecases import plans, rhythms
 from shared.db.uow import UnitOfWork
 from shared.events import CloudEvent
@@ -49,9 +49,17 @@ def status_changed(uow: UnitOfWork, event: CloudEvent, data: dict) -> None:
     if person is not None:
         person.status, person.updated_at = data["to_status"], event.time
         if person.status == "discharged":
-            for rhythm in uow.session.scalars(select(Rhythm).where(
-                    Rhythm.person_id == person.person_id, Rhythm.active.is_(True))):
-                rhythms.end_rhythm(uow, None, rhythm, "discharged")
+            _close_for_discharge(uow, person, event.time)
+
+
+def _close_for_discharge(uow: UnitOfWork, person: KnownPerson, when) -> None:
+    """Discharge ends the rhythms (future sessions cancelled) and the person's calendar link."""
+    for rhythm in uow.session.scalars(select(Rhythm).where(
+            Rhythm.person_id == person.person_id, Rhythm.active.is_(True))):
+        rhythms.end_rhythm(uow, None, rhythm, "discharged")
+    uow.session.execute(update(CalendarToken).where(
+        CalendarToken.owner_kind == "person", CalendarToken.owner_id == person.person_id,
+        CalendarToken.revoked_at.is_(None)).values(revoked_at=when))
 
 
 def peer_worker_assigned(uow: UnitOfWork, event: CloudEvent, data: dict) -> None:

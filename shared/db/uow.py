@@ -2,6 +2,7 @@
 
 Events added with `publish` are written as outbox rows inside the same transaction as
 the state change, so either both commit or neither does; the relay ships them later.
+They are inserted together at commit (one executemany rather than one INSERT per event).
 """
 from __future__ import annotations
 
@@ -23,9 +24,11 @@ class UnitOfWork:
         self.clock = clock
         self.source = source
         self.session: Session | None = None
+        self._outbox_rows: list[dict] = []
 
     def __enter__(self) -> "UnitOfWork":
         self.session = self._session_factory()
+        self._outbox_rows = []
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -34,6 +37,9 @@ class UnitOfWork:
         self.session.close()
 
     def commit(self) -> None:
+        if self._outbox_rows:
+            self.session.execute(self._outbox.insert(), self._outbox_rows)
+            self._outbox_rows = []
         self.session.commit()
 
     def publish(self, type_name: str, data: dict, *, subject: str, partition_key: str | None = None) -> CloudEvent:
@@ -46,19 +52,17 @@ class UnitOfWork:
             correlation_id=correlation.current(),
             partition_key=partition_key,
         )
-        write_outbox_row(self.session, self._outbox, event, self.clock.now())
+        self._outbox_rows.append(outbox_row(event, self.clock.now()))
         return event
 
 
-def write_outbox_row(session: Session, outbox: Table, event: CloudEvent, now) -> None:
-    session.execute(
-        outbox.insert().values(
-            event_id=event.id,
-            topic=catalogue.get(event.type).topic,
-            partition_key=event.key,
-            event_type=event.type,
-            headers=json.dumps([[k, v.decode()] for k, v in event.headers()]),
-            payload=event.body().decode(),
-            created_at=now,
-        )
-    )
+def outbox_row(event: CloudEvent, now) -> dict:
+    return {
+        "event_id": event.id,
+        "topic": catalogue.get(event.type).topic,
+        "partition_key": event.key,
+        "event_type": event.type,
+        "headers": json.dumps([[k, v.decode()] for k, v in event.headers()]),
+        "payload": event.body().decode(),
+        "created_at": now,
+    }

@@ -20,3 +20,9 @@ def increment(session: Session, table: Table, keys: dict, counters: dict[str, in
         set_={name: table.c[name] + statement.excluded[name] for name in counters},
     )
     session.execute(statement)
+
+
+def insert_ignore(session: Session, table: Table, rows: list[dict]) -> None:
+    """Insert rows whose key does not exist yet; existing rows are left as they are."""
+    insert = _INSERTS[session.get_bind().dialect.name]
+    session.execute(insert(table).values(rows).on_conflict_do_nothing())

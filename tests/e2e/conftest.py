@@ -7,7 +7,10 @@ import uuid
 import pytest
 import requests
 
+from services.people.spec import SPEC as PEOPLE
+from services.people.usecases.organisations import create_organisation
 from shared.db.migrations import upgrade
+from shared.runtime import Runtime
 from shared.settings import load_settings
 from tests.support import processes
 from tests.support.infra import free_port
@@ -17,19 +20,25 @@ pytestmark = pytest.mark.e2e
 
 
 class Platform:
-    """The check-ins and reporting services, each with its web app, worker and database."""
+    """The people, check-ins and reporting services, each with its web app, worker and
+    database. Check-ins reads "now" from a clock file the tests can move (empty: real time)."""
+
+    SERVICES = ("people", "checkins", "reporting")
 
     def __init__(self, broker, databases, log_dir):
         self.broker = broker
         self.log_dir = log_dir
-        self.env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap, "CONSUMER_BACKOFF_SECONDS": "0.05"}
+        self.clock_file = log_dir / "checkins-clock"
+        self.clock_file.write_text("")
+        self.env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap, "CONSUMER_BACKOFF_SECONDS": "0.05",
+                    "CHECKINS_CLOCK_FILE": str(self.clock_file), "JOBS_EVERY_SECONDS": "0.5"}
         self.settings = load_settings("checkins", {})
-        self.urls, self.procs = {}, {}
-        for service in ("checkins", "reporting"):
+        self.urls, self.procs, self._persons = {}, {}, {}
+        for service in self.SERVICES:
             url = databases.fresh(f"e2e_{service}")
             upgrade(processes.ROOT / "services" / service / "migrations", url)
             self.env[f"{service.upper()}_DATABASE_URL"] = url
-        for service in ("checkins", "reporting"):
+        for service in self.SERVICES:
             port = free_port()
             self.urls[service] = f"http://127.0.0.1:{port}"
             self.procs[f"{service}-web"] = processes.web(service, port, self.env, log_dir)
@@ -37,11 +46,47 @@ class Platform:
         for url in self.urls.values():
             processes.wait_ready(url)
 
+    def new_org(self) -> str:
+        """An organisation in the people service (as `make dev`'s bootstrap makes one)."""
+        people = Runtime(PEOPLE, settings=load_settings("people", {}).with_overrides(
+            database_url=self.env["PEOPLE_DATABASE_URL"]))
+        with people.uow() as uow:
+            admin = create_organisation(uow, "E2E Recovery", f"admin-{uuid.uuid4().hex[:8]}@e2e.example",
+                                        "Admin", "an end-to-end test password")
+        people.dispose()
+        return admin.organisation_id
+
+    def people_call(self, org: str, method: str, path: str, **body) -> dict:
+        response = requests.request(method, self.urls["people"] + path, json=body, timeout=10,
+                                    headers=bearer(self.settings, role="admin", org=org))
+        assert response.status_code < 300, response.text
+        return response.json()
+
+    def register_person(self, org: str, timezone: str = "Europe/London", site: str | None = None) -> str:
+        """Register in the people service and wait until check-ins has heard of the person
+        (its read model, built from people.events, starts their 30-day plan)."""
+        person = self.people_call(org, "POST", "/persons", display_name="E2E Person", timezone=timezone,
+                                  region="GB", **({"site_id": site} if site else {}))["id"]
+
+        def known():
+            return requests.get(f"{self.urls['checkins']}/persons/{person}/starter-plan",
+                                headers=bearer(self.settings, org=org), timeout=5).status_code == 200
+        processes.wait_until(known, 60, message="check-ins to hear of the new person")
+        return person
+
+    def person_for(self, org: str) -> str:
+        if org not in self._persons:
+            self._persons[org] = self.register_person(org)
+        return self._persons[org]
+
+    def set_clock(self, moment) -> None:
+        self.clock_file.write_text(moment.isoformat() if moment else "")
+
     def restart_worker(self, service: str) -> None:
         self.procs[f"{service}-worker"] = processes.worker(service, self.env, self.log_dir)
 
     def post_checkin(self, org: str, person: str | None = None, **fields) -> requests.Response:
-        body = {"person_id": person or str(uuid.uuid4()), "wellbeing": 6, **fields}
+        body = {"person_id": person or self.person_for(org), "wellbeing": 6, **fields}
         return requests.post(f"{self.urls['checkins']}/checkins", json=body,
                              headers=bearer(self.settings, org=org), timeout=10)
 
@@ -72,5 +117,5 @@ def platform(broker, databases, tmp_path_factory):
 
 
 @pytest.fixture
-def org():
-    return str(uuid.uuid4())
+def org(platform):
+    return platform.new_org()

@@ -29,9 +29,14 @@ class PersonFixture:
 
 
 class CheckinsWorld:
-    def __init__(self, runtime, clock, org: str = ORG_A):
-        self.runtime, self.clock, self.org = runtime, clock, org
+    def __init__(self, runtime, clock, org: str = ORG_A, client=None):
+        self.runtime, self.clock, self.org, self.client = runtime, clock, org, client
         self.settings = runtime.settings
+
+    def run(self, job) -> int:
+        """Run one scheduled job once, as the worker would."""
+        with self.runtime.uow() as uow:
+            return job(uow)
 
     def apply(self, kind: str, subject: str, **data) -> None:
         event = build_event(f"circles.people.{kind}.v1", {"organisation_id": self.org, **data},

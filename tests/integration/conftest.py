@@ -7,6 +7,7 @@ import pytest
 
 from shared.db.migrations import upgrade
 from shared.runtime import Runtime
+from tests.integration.checkins_support import CheckinsWorld
 
 pytestmark = pytest.mark.integration
 
@@ -48,3 +49,10 @@ def client_for(settings_for, clock):
     yield build
     for app in apps:
         app.extensions["circles"].dispose()
+
+
+@pytest.fixture
+def checkins_world(client_for, clock):
+    """The check-ins app on a fresh database, with a CheckinsWorld to fill its read model."""
+    client, app = client_for("checkins")
+    return CheckinsWorld(app.extensions["circles"], clock, client=client)

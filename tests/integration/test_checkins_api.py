@@ -5,7 +5,6 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from tests.integration.checkins_support import CheckinsWorld
 from tests.support.tokens import ORG_B, bearer
 
 SITE_1 = "aaaaaaaa-0000-4000-8000-000000000001"
@@ -13,11 +12,8 @@ SITE_2 = "aaaaaaaa-0000-4000-8000-000000000002"
 
 
 @pytest.fixture
-def world(client_for, clock):
-    client, app = client_for("checkins")
-    world = CheckinsWorld(app.extensions["circles"], clock)
-    world.client = client
-    return world
+def world(checkins_world):
+    return checkins_world
 
 
 def record_count(world):

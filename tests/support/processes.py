@@ -70,7 +70,7 @@ def wait_until(predicate, timeout: float, interval: float = 0.2, message: str = 
     raise AssertionError(f"timed out after {timeout}s waiting for {message}")
 
 
-def wait_ready(url: str, timeout: float = 60) -> None:
+def wait_ready(url: str, timeout: float = 120) -> None:
     def ready():
         try:
             return requests.get(f"{url}/readyz", timeout=1).status_code == 200

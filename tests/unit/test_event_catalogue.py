@@ -36,6 +36,7 @@ def checkin():
     return {
         "checkin_id": uuid.UUID(int=10), "person_id": uuid.UUID(int=1), "organisation_id": uuid.UUID(int=2),
         "site_id": uuid.UUID(int=3), "session_id": None, "completed_at": WHEN, "wellbeing": 7,
+        "days_abstinent_last_30": 21, "medication_adherence": "full", "risk_flags": ["relapse"], "source": "staff",
     }
 
 
@@ -179,3 +180,12 @@ def test_dlq_topic_for():
 def test_wrongly_typed_values_raise_invalid_event_data(checkin, field, value):
     with pytest.raises(InvalidEventData):
         dump_data(CHECKIN_COMPLETED, {**checkin, field: value})
+
+
+def test_an_older_checkin_completed_without_the_agenda_numbers_still_loads(checkin):
+    # Events written before the agenda fields existed stay readable on the topic.
+    for field in ("days_abstinent_last_30", "medication_adherence", "risk_flags", "source"):
+        del checkin[field]
+    event = build_event(CHECKIN_COMPLETED, checkin, source="/s", subject=None, time=WHEN)
+    loaded = load_data(from_kafka(event.headers(), event.body()))
+    assert (loaded["risk_flags"], loaded["source"], loaded["days_abstinent_last_30"]) == ([], "staff", None)
