@@ -1,4 +1,5 @@
 """Notifications service web application; gunicorn runs `create_app()`."""
+from services.notifications.api import notifications, templates
 from services.notifications.spec import SPEC
 from shared.web.app import create_service_app
 
@@ -7,5 +8,5 @@ def create_app(settings=None, clock=None):
     return create_service_app(
         SPEC, "Circles notifications",
         "Routing rules, templates, channels, delivery log and inbox.",
-        [], settings=settings, clock=clock,
+        [notifications.blp, templates.blp], settings=settings, clock=clock,
     )

@@ -9,35 +9,21 @@
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+from sqlalchemy import ColumnElement, Select, select
 
 from services.people.models import AuditEntry, Person
-from shared.auth import Principal
+from shared.auth import Principal, caseload
+from shared.auth.caseload import STAFF_WITH_CASELOAD  # noqa: F401 - the API modules import it from here
 from shared.db.uow import UnitOfWork
 from shared.errors import NotFound
 
 PURPOSES = ("treatment", "care_coordination", "crisis_response", "family_support", "funder_reporting", "research")
 DEFAULT_PURPOSE = "care_coordination"
 MAY_REGISTER = ("admin", "coordinator", "peer_worker")
-STAFF_WITH_CASELOAD = ("admin", "coordinator", "peer_worker", "clinician")
-
-
-def _sites(principal: Principal) -> ColumnElement[bool]:
-    if not principal.site_ids:
-        return Person.organisation_id == principal.organisation_id
-    return or_(Person.site_id.in_(principal.site_ids), Person.site_id.is_(None))
 
 
 def visibility(principal: Principal) -> ColumnElement[bool]:
-    in_org = Person.organisation_id == principal.organisation_id
-    rules = {
-        "admin": in_org,
-        "coordinator": and_(in_org, _sites(principal)),
-        "peer_worker": and_(in_org, Person.peer_worker_id == principal.subject),
-        "clinician": and_(in_org, Person.clinical_lead_id == principal.subject),
-        "participant": and_(in_org, Person.id == (principal.person_id or "")),
-    }
-    return rules.get(principal.role, false())
+    return caseload.visibility(principal, Person)
 
 
 def visible_persons(principal: Principal) -> Select:

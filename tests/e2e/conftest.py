@@ -1,7 +1,10 @@
 """End-to-end tier: the broker, gunicorn web processes and workers as real processes."""
 from __future__ import annotations
 
+import json
 import os
+import socket
+import sys
 import uuid
 
 import pytest
@@ -14,26 +17,43 @@ from shared.runtime import Runtime
 from shared.settings import load_settings
 from tests.support import processes
 from tests.support.infra import free_port
+from tests.support.smtp_server import read_outbox
 from tests.support.tokens import bearer
 
 pytestmark = pytest.mark.e2e
 
 
 class Platform:
-    """The people, check-ins and reporting services, each with its web app, worker and
-    database. Check-ins reads "now" from a clock file the tests can move (empty: real time)."""
+    """The people, check-ins, notifications and reporting services, each with its web app,
+    worker and database, plus a real SMTP server and an HTTP SMS sink as processes.
+    Check-ins and notifications read "now" from clock files the tests can move (empty:
+    real time); notifications starts at a fixed weekday noon so quiet hours never depend
+    on when the suite runs."""
 
-    SERVICES = ("people", "checkins", "reporting")
+    SERVICES = ("people", "checkins", "notifications", "reporting")
+    NOTIFICATIONS_NOON = "2026-11-25T12:00:00+00:00"
 
     def __init__(self, broker, databases, log_dir):
+        self.procs = {}
         self.broker = broker
         self.log_dir = log_dir
         self.clock_file = log_dir / "checkins-clock"
         self.clock_file.write_text("")
+        self.notifications_clock = log_dir / "notifications-clock"
+        self.notifications_clock.write_text(self.NOTIFICATIONS_NOON)
+        self.smtp_port, self.sms_port = free_port(), free_port()
+        self.mail_file, self.sms_file = log_dir / "smtp.jsonl", log_dir / "sms.jsonl"
         self.env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap, "CONSUMER_BACKOFF_SECONDS": "0.05",
-                    "CHECKINS_CLOCK_FILE": str(self.clock_file), "JOBS_EVERY_SECONDS": "0.5"}
+                    "CHECKINS_CLOCK_FILE": str(self.clock_file), "JOBS_EVERY_SECONDS": "0.5",
+                    "NOTIFICATIONS_CLOCK_FILE": str(self.notifications_clock),
+                    "NOTIFICATIONS_SMTP_PORT": str(self.smtp_port),
+                    "NOTIFICATIONS_SMS_URL": f"http://127.0.0.1:{self.sms_port}/sms", "NOTIFICATIONS_SMS_TOKEN": "e2e"}
+        self.start_smtp()
+        self.procs["sms-sink"] = processes.ServiceProcess(
+            "sms-sink", [sys.executable, "-m", "tests.support.http_sink", "--port", str(self.sms_port),
+                         "--record", str(self.sms_file)], self.env, log_dir).start()
         self.settings = load_settings("checkins", {})
-        self.urls, self.procs, self._persons = {}, {}, {}
+        self.urls, self._persons = {}, {}
         for service in self.SERVICES:
             url = databases.fresh(f"e2e_{service}")
             upgrade(processes.ROOT / "services" / service / "migrations", url)
@@ -79,6 +99,21 @@ class Platform:
             self._persons[org] = self.register_person(org)
         return self._persons[org]
 
+    def start_smtp(self) -> None:
+        self.procs["smtp"] = processes.ServiceProcess(
+            "smtp", [sys.executable, "-m", "tests.support.smtp_server", "--port", str(self.smtp_port),
+                     "--outbox", str(self.mail_file)], self.env, self.log_dir).start()
+        processes.wait_until(lambda: _listening(self.smtp_port), 20, message="the SMTP server")
+
+    def mail(self) -> list[dict]:
+        return read_outbox(self.mail_file)
+
+    def texts(self) -> list[dict]:
+        return [json.loads(r["body"]) for r in read_outbox(self.sms_file) if r["path"] == "/sms"]
+
+    def set_notifications_clock(self, moment) -> None:
+        self.notifications_clock.write_text(moment.isoformat() if moment else self.NOTIFICATIONS_NOON)
+
     def set_clock(self, moment) -> None:
         self.clock_file.write_text(moment.isoformat() if moment else "")
 
@@ -119,3 +154,8 @@ def platform(broker, databases, tmp_path_factory):
 @pytest.fixture
 def org(platform):
     return platform.new_org()
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0

@@ -8,6 +8,7 @@ import pytest
 from shared.db.migrations import upgrade
 from shared.runtime import Runtime
 from tests.integration.checkins_support import CheckinsWorld
+from tests.integration.notifications_support import NotificationsWorld
 
 pytestmark = pytest.mark.integration
 
@@ -56,3 +57,27 @@ def checkins_world(client_for, clock):
     """The check-ins app on a fresh database, with a CheckinsWorld to fill its read model."""
     client, app = client_for("checkins")
     return CheckinsWorld(app.extensions["circles"], clock, client=client)
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free port, for the notification tests."""
+    from tests.support.smtp_server import SmtpTestServer
+    server = SmtpTestServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sms_sink():
+    """A real HTTP server standing in for the SMS provider (and webhook receivers)."""
+    from tests.support.http_sink import HttpSink
+    sink = HttpSink().start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def notifications_world(client_for, clock, smtp_server, sms_sink):
+    client, app = client_for("notifications")
+    return NotificationsWorld(app.extensions["circles"], clock, smtp_server, sms_sink, client=client)

@@ -78,8 +78,12 @@ def test_updated_event_only_when_routing_facts_change(world):
     assert (event["timezone"], event["region"]) == ("America/New_York", "US-NY")
 
 
-def test_registration_is_at_the_callers_sites_and_emits_no_name(world):
+def test_registration_is_at_the_callers_sites_and_names_the_person_only_to_reach_them(world):
     assert world.client.post("/persons", json={"display_name": "Jo", "timezone": "Europe/London", "region": "GB",
                                                "site_id": world.cafe}, headers=world.coordinator).status_code == 422
     world.person(display_name="Jo Bloggs")
-    assert "Jo Bloggs" not in str(world.events())
+    # The name travels once, in the field notifications addresses the person by; never
+    # in ids, subjects or any other field.
+    [registered] = world.events("circles.people.person.registered.v1")
+    assert registered.pop("display_name") == "Jo Bloggs"
+    assert "Jo Bloggs" not in str(registered) + str(world.events("circles.people.person.peer_worker_assigned.v1"))

@@ -18,6 +18,7 @@ WHEN = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.timezone.utc)
 PERSON = {
     "person_id": uuid.UUID(int=1), "organisation_id": uuid.UUID(int=2), "site_id": None,
     "status": "active", "timezone": "UTC", "region": "north", "registered_at": WHEN,
+    "preferred_method": "phone", "display_name": None, "phone": None, "email": None,
 }
 
 

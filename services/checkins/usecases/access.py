@@ -7,28 +7,17 @@ here to the read model so no call to people is needed.
 """
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, select
 
 from services.checkins.models import KnownPerson
-from shared.auth import Principal
+from shared.auth import Principal, caseload
+from shared.auth.caseload import STAFF_WITH_CASELOAD  # noqa: F401 - the API modules import it from here
 from shared.db.uow import UnitOfWork
 from shared.errors import NotFound
 
-STAFF_WITH_CASELOAD = ("admin", "coordinator", "peer_worker", "clinician")
-
 
 def visibility(principal: Principal) -> ColumnElement[bool]:
-    in_org = KnownPerson.organisation_id == principal.organisation_id
-    sites = (or_(KnownPerson.site_id.in_(principal.site_ids), KnownPerson.site_id.is_(None))
-             if principal.site_ids else in_org)
-    rules = {
-        "admin": in_org,
-        "coordinator": and_(in_org, sites),
-        "peer_worker": and_(in_org, KnownPerson.peer_worker_id == principal.subject),
-        "clinician": and_(in_org, KnownPerson.clinical_lead_id == principal.subject),
-        "participant": and_(in_org, KnownPerson.person_id == (principal.person_id or "")),
-    }
-    return rules.get(principal.role, false())
+    return caseload.visibility(principal, KnownPerson)
 
 
 def visible_person_ids(principal: Principal):

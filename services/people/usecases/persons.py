@@ -31,8 +31,7 @@ def register(uow: UnitOfWork, principal: Principal, details: dict) -> Person:
     uow.session.add(StatusChange(person_id=person.id, from_status=None, to_status="intake",
                                  reason="Registered at intake", changed_by=principal.subject, changed_at=now))
     uow.publish(EVENT.format("registered"), {
-        **_ref(person), "site_id": person.site_id, "status": person.status, "timezone": person.timezone,
-        "region": person.region, "registered_at": now}, subject=person.id)
+        **_ref(person), **_routing(person), "status": person.status, "registered_at": now}, subject=person.id)
     if person.peer_worker_id:
         _publish_assignment(uow, person, "peer_worker_assigned", person.peer_worker_id)
     uow.commit()
@@ -141,6 +140,8 @@ def _ref(person: Person) -> dict:
 
 
 def _routing(person: Person) -> dict:
+    # How to reach the person themselves: notifications sends their reminders.
     return {"site_id": person.site_id, "timezone": person.timezone, "region": person.region,
-            "preferred_method": person.preferred_method}
+            "preferred_method": person.preferred_method, "display_name": person.display_name,
+            "phone": person.phone, "email": person.email}
 

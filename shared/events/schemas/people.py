@@ -17,15 +17,23 @@ class PersonRef(ma.Schema):
     organisation_id = fields.UUID(required=True)
 
 
-class PersonRegisteredV1(PersonRef):
+class PersonReach(ma.Schema):
+    """How to reach the person themselves (their own reminders); absent in older events."""
+    display_name = fields.String(load_default=None, allow_none=True)
+    phone = fields.String(load_default=None, allow_none=True)
+    email = fields.String(load_default=None, allow_none=True)
+
+
+class PersonRegisteredV1(PersonRef, PersonReach):
     site_id = fields.UUID(required=True, allow_none=True)
     status = fields.String(required=True, validate=validate.OneOf(PERSON_STATUSES))
     timezone = fields.String(required=True)
     region = fields.String(required=True)
+    preferred_method = fields.String(load_default="phone")
     registered_at = fields.AwareDateTime(required=True)
 
 
-class PersonUpdatedV1(PersonRef):
+class PersonUpdatedV1(PersonRef, PersonReach):
     site_id = fields.UUID(required=True, allow_none=True)
     timezone = fields.String(required=True)
     region = fields.String(required=True)

@@ -1,0 +1,1 @@
+"""Delivery channels behind one adapter interface (see base.py)."""

@@ -1,0 +1,30 @@
+"""Where messages point staff to: the public base URLs of the people and check-ins pages."""
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Mapping
+
+
+@dataclasses.dataclass(frozen=True)
+class Links:
+    people: str = "http://127.0.0.1:8001"
+    checkins: str = "http://127.0.0.1:8002"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Links":
+        env = os.environ if environ is None else environ
+        return cls(people=env.get("NOTIFICATIONS_PEOPLE_URL", cls.people).rstrip("/"),
+                   checkins=env.get("NOTIFICATIONS_CHECKINS_URL", cls.checkins).rstrip("/"))
+
+    def person(self, person_id: str) -> str:
+        return f"{self.people}/staff/persons/{person_id}"
+
+    def sessions(self, person_id: str) -> str:
+        return f"{self.checkins}/staff/persons/{person_id}/sessions"
+
+    def action_items(self, person_id: str) -> str:
+        return f"{self.checkins}/staff/persons/{person_id}/action-items"
+
+    def starter_plan(self, person_id: str) -> str:
+        return f"{self.checkins}/staff/persons/{person_id}/starter-plan"
