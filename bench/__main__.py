@@ -1,4 +1,8 @@
-"""python -m bench [--events N] [--repeat R] [--database-url URL] [--bootstrap HOST:PORT]"""
+"""python -m bench [--only b1|b7] [--events N] [--sessions N] [--repeat R] [--database-url URL]
+[--bootstrap HOST:PORT]
+
+B1: the event pipeline (bench/pipeline.py); B7: the missed-session detector (bench/detector.py).
+Without --only, B1 then B7; each writes its own section of bench/RESULTS.md when it finishes."""
 from __future__ import annotations
 
 import argparse
@@ -9,22 +13,31 @@ import signal
 import sys
 from pathlib import Path
 
-from bench import pipeline, report
+from bench import detector, detector_report, pipeline, report
+
+BENCHMARKS = ("b1", "b7")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench", description="Benchmark B1: the Circles event pipeline.")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Benchmarks B1 (the Circles event pipeline) and B7 (the missed-session detector).")
+    parser.add_argument("--only", choices=BENCHMARKS, action="append",
+                        help="run only this benchmark (repeatable; default: all of them)")
     parser.add_argument("--events", type=int, default=int(os.environ.get("BENCH_EVENTS") or 50000),
-                        help="events per repetition (default: $BENCH_EVENTS or 50000)")
+                        help="B1: events per repetition (default: $BENCH_EVENTS or 50000)")
+    parser.add_argument("--sessions", type=int, default=int(os.environ.get("BENCH_SESSIONS") or 100000),
+                        help="B7: due sessions per repetition (default: $BENCH_SESSIONS or 100000)")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions (default: 3)")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL") or None,
                         help="base database URL; fresh databases are made from it per repetition "
                              "(default: $BENCH_DATABASE_URL, else SQLite files in a temp folder)")
     parser.add_argument("--bootstrap", default=None,
-                        help="an existing broker (default: an embedded broker per repetition on a free port)")
+                        help="B1: an existing broker (default: an embedded broker per repetition on a free port)")
     args = parser.parse_args(argv)
-    if args.events < 1 or args.repeat < 1:
-        parser.error("--events and --repeat must be at least 1")
+    if args.events < 1 or args.sessions < 1 or args.repeat < 1:
+        parser.error("--events, --sessions and --repeat must be at least 1")
+    args.only = [b for b in BENCHMARKS if b in (args.only or BENCHMARKS)]
     return args
 
 
@@ -54,13 +67,18 @@ def main(argv: list[str] | None = None) -> int:
     # saturated benchmark that is expected and would drown the progress lines.
     logging.getLogger("kafka.net.selector").setLevel(logging.ERROR)
     _exit_cleanly_on_signals()
-    options = pipeline.Options(args.events, args.repeat, args.database_url, args.bootstrap)
+    command = command_line(argv)
     try:
-        runs, dialect = pipeline.run(options)
+        if "b1" in args.only:
+            runs, dialect = pipeline.run(pipeline.Options(args.events, args.repeat, args.database_url, args.bootstrap))
+            print(report.write(args.events, command, dialect, args.bootstrap, runs), flush=True)
+        if "b7" in args.only:
+            runs, dialect, version = detector.run(detector.Options(args.sessions, args.repeat, args.database_url))
+            print(detector_report.write(args.sessions, command, dialect, version, runs), flush=True)
     except KeyboardInterrupt as stop:
-        print(f"interrupted ({stop}); cleaned up, RESULTS.md left as it was", file=sys.stderr)
+        print(f"interrupted ({stop}); cleaned up, the running benchmark's section of RESULTS.md left as it was",
+              file=sys.stderr)
         return 130
-    print(report.write(args.events, command_line(argv), dialect, args.bootstrap, runs), flush=True)
     return 0
 
 

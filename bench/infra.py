@@ -5,6 +5,8 @@ import contextlib
 import os
 import signal
 import socket
+import sqlite3
+import time
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -76,6 +78,39 @@ class Databases:
             url = self.base.set(database=f"{self.base.database}_{label}")
             self._admin(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)', f'CREATE DATABASE "{url.database}"')
         return url.render_as_string(hide_password=False)
+
+    def clone(self, source: str, label: str) -> str:
+        """A fresh database holding an exact copy of `source` (schema, rows, statistics):
+        CREATE DATABASE ... TEMPLATE on PostgreSQL, the backup API on SQLite. Nothing may
+        be connected to `source` meanwhile (dispose its engines first)."""
+        source_url = sa.make_url(source)
+        if self.is_sqlite:
+            url = sa.make_url(self.fresh(label))
+            with contextlib.closing(sqlite3.connect(source_url.database)) as src, \
+                    contextlib.closing(sqlite3.connect(url.database)) as dst:
+                src.backup(dst)
+            return url.render_as_string(hide_password=False)
+        url = self.base.set(database=f"{self.base.database}_{label}")
+        for attempt in range(30):  # an autovacuum worker may briefly hold the template
+            try:
+                self._admin(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)',
+                            f'CREATE DATABASE "{url.database}" TEMPLATE "{source_url.database}"')
+                break
+            except sa.exc.OperationalError as exc:
+                if "is being accessed by other users" not in str(exc) or attempt == 29:
+                    raise
+                time.sleep(1)
+        return url.render_as_string(hide_password=False)
+
+    def server_version(self) -> str:
+        if self.is_sqlite:
+            return f"SQLite {sqlite3.sqlite_version}"
+        engine = sa.create_engine(self.base.set(database="postgres"))
+        try:
+            with engine.connect() as conn:
+                return "PostgreSQL " + conn.exec_driver_sql("SHOW server_version").scalar_one()
+        finally:
+            engine.dispose()
 
     def drop(self, url: str) -> None:
         url = sa.make_url(url)

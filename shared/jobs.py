@@ -1,4 +1,5 @@
-"""Scheduled jobs run by a service's worker: a function called every N seconds.
+"""Scheduled jobs run by a service's worker: a function called every N seconds, and again
+at once while it still finds work (so a backlog drains at full speed).
 
 Jobs read the time from the runtime's injectable clock, so a test can move the clock by
 days and call `run_once` instead of waiting. A job must be safe to run twice at once
@@ -31,6 +32,7 @@ def run_forever(job: Job, uow_factory: Callable[[], UnitOfWork], stop: threading
                 done = job.run_once(uow)
             if done:
                 log.info("job %s acted on %d item(s)", job.name, done)
+                continue  # a backlog (say, after downtime) drains at full speed, not a batch a tick
         except Exception:  # noqa: BLE001 - the next tick retries; the rows are still there
             log.exception("job %s failed; retrying next tick", job.name)
         stop.wait(job.every_seconds)

@@ -66,7 +66,9 @@ def _wait_reported(urls: dict, headers: dict, expected: int, timeout: float = 60
 def describe(urls: dict[str, str], summary: dict) -> str:
     lines = ["", "Circles is running:"]
     lines += [f"  {name:<14} {url}   (API docs: {url}/docs, spec: {url}/openapi.json)" for name, url in urls.items()]
-    lines += ["  broker         127.0.0.1:9092 (embedded, memory only)", ""]
+    lines += ["  broker         127.0.0.1:9092 (embedded, memory only)",
+              "  mail catcher   127.0.0.1:1025 (SMTP; what notifications sends lands in var/mail.jsonl)",
+              "  SMS sink       127.0.0.1:1026 (texts land in var/sms.jsonl)", ""]
     if summary["created"]:
         lines.append(f"Demo data: {summary['persons']} persons with their networks, weekly check-in, monthly "
                      f"review and café drop-in rhythms, and {summary['checkins']} check-ins; reporting counts "

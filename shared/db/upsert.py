@@ -25,4 +25,5 @@ def increment(session: Session, table: Table, keys: dict, counters: dict[str, in
 def insert_ignore(session: Session, table: Table, rows: list[dict]) -> None:
     """Insert rows whose key does not exist yet; existing rows are left as they are."""
     insert = _INSERTS[session.get_bind().dialect.name]
-    session.execute(insert(table).values(rows).on_conflict_do_nothing())
+    # executemany of one statement: cached once, unlike a VALUES list whose length varies.
+    session.execute(insert(table).on_conflict_do_nothing(), rows)

@@ -60,7 +60,7 @@ def test_a_missing_field_is_a_422_problem_naming_it(api):
     response = preview(api, kind="checkin.missed.person", channel="sms", context={"peer_worker_name": None})
     assert response.status_code == 422 and response.mimetype == PROBLEM
     assert list(response.json["errors"]) == ["peer_worker_name"]
-    assert "peer_worker_phone" in response.json["detail"]
+    assert "peer_worker_name" in response.json["detail"]
 
 
 def test_a_too_long_sms_is_a_422_problem(api):
