@@ -9,7 +9,9 @@ import uuid
 
 from sqlalchemy import select
 
-from services.notifications.channels.config import ChannelConfig, SmsConfig, SmtpConfig, build_channels
+from services.notifications.channels.config import (
+    ChannelConfig, SmsConfig, SmtpConfig, WebhookConfig, build_channels,
+)
 from services.notifications.links import Links
 from services.notifications.usecases.dispatch import Dispatcher
 from services.notifications.usecases.read_model import HANDLERS
@@ -18,6 +20,8 @@ from services.notifications.usecases.subscriptions import ROUTED
 from shared.events import build_event
 from shared.events.catalogue import load_data
 from tests.support.tokens import ORG_A, bearer
+
+WEBHOOK_SECRET = "a webhook secret shared with the care team's chat"
 
 
 @dataclasses.dataclass
@@ -35,7 +39,8 @@ class NotificationsWorld:
         self.settings = runtime.settings
         self.smtp, self.sms = smtp, sms
         self.dispatcher = Dispatcher(build_channels(ChannelConfig(
-            smtp=SmtpConfig(port=smtp.port, timeout=5), sms=SmsConfig(url=f"{sms.url}/sms", token="t", timeout=5))))
+            smtp=SmtpConfig(port=smtp.port, timeout=5), sms=SmsConfig(url=f"{sms.url}/sms", token="t", timeout=5),
+            webhook=WebhookConfig(secret=WEBHOOK_SECRET, timeout=5))))
 
     # --- people.events -------------------------------------------------------------
     def apply(self, kind: str, subject: str, **data) -> None:

@@ -169,3 +169,24 @@ def test_over_the_rate_limit_messages_are_held_and_sent_as_one_digest(world, cli
     assert {d.digest_id for d in held} == {digest.id}
     mails = [m for m in world.smtp.messages if m["X-Circles-Delivery"] == digest.id]
     assert len(mails) == 1 and "2" in mails[0]["Subject"]
+
+
+def test_an_organisation_webhook_gets_staff_alerts_signed(world):
+    import time
+
+    from services.notifications.channels.webhook import verify_signature
+    from tests.integration.notifications_support import WEBHOOK_SECRET
+    sam = world.person()
+    admin = world.headers(role="admin")
+    missed_rules = world.client.get("/rules", headers=admin).json["rules"]["checkin.missed"]
+    changed = world.client.put("/rules", headers=admin, json={
+        "webhook_url": f"{world.sms.url}/hook",
+        "rules": {"checkin.missed": [*missed_rules, {"to": "webhook", "template": "checkin.missed.staff"}]}})
+    assert changed.status_code == 200, changed.json
+    world.missed(sam)
+    world.dispatch()
+    [hook] = [r for r in world.sms.requests if r.path == "/hook"]
+    assert "Sam" in hook.json()["text"]
+    assert verify_signature(WEBHOOK_SECRET, hook.header("X-Circles-Timestamp"), hook.body,
+                            hook.header("X-Circles-Signature"), now=time.time())
+    assert world.client.put("/rules", headers=admin, json={"webhook_url": "not a url"}).status_code == 422

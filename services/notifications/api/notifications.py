@@ -74,6 +74,8 @@ class RulesSchema(ma.Schema):
     quiet_end = fields.String(validate=HHMM)
     rate_limit_per_hour = fields.Integer(validate=validate.Range(1, 100))
     locale = fields.String(validate=validate.Regexp(r"^[a-z]{2}(-[A-Z]{2})?$"))
+    webhook_url = fields.Url(allow_none=True, schemes={"https", "http"}, metadata={
+        "description": "The organisation's incoming webhook for rules addressed to 'webhook'"})
     overridden = fields.List(fields.String(), dump_only=True)
 
 

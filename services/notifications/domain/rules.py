@@ -4,12 +4,13 @@ consent. Organisations override the list for an event type; these are the guide'
 A rule: {"to": <audience>, "template": <kind>, and optionally "min_consecutive",
 "data_class" + "purpose" (the consent a contact needs), "urgent", "channels"}.
 Audiences: person, peer_worker, clinical_lead, consenting_contacts, crisis_contacts,
-participants, owner, coordinators, site_coordinators, invitee.
+participants, owner, coordinators, site_coordinators, invitee, and webhook (the
+organisation's own incoming webhook, e.g. a Slack or Teams channel of the care team).
 """
 from __future__ import annotations
 
 AUDIENCES = ("person", "peer_worker", "clinical_lead", "consenting_contacts", "crisis_contacts", "participants",
-             "owner", "coordinators", "site_coordinators", "invitee")
+             "owner", "coordinators", "site_coordinators", "invitee", "webhook")
 
 DEFAULT_RULES: dict[str, list[dict]] = {
     "checkin.missed": [

@@ -21,6 +21,8 @@ class OrganisationRules(Base):
     quiet_end: Mapped[str] = mapped_column(String(5), default="08:00")
     rate_limit_per_hour: Mapped[int] = mapped_column(Integer, default=6)
     locale: Mapped[str] = mapped_column(String(10), default="en")
+    # A Slack/Teams-style incoming webhook for the "webhook" audience (signed, see channels).
+    webhook_url: Mapped[str | None] = mapped_column(String(500))
     updated_at: Mapped[dt.datetime] = mapped_column(UtcDateTime())
 
 

@@ -58,7 +58,7 @@ def rules(uow: UnitOfWork, principal: Principal) -> dict:
     return {"rules": {kind: overrides.get(kind, entries) for kind, entries in DEFAULT_RULES.items()},
             "overridden": sorted(overrides), "quiet_start": row.quiet_start if row else "21:00",
             "quiet_end": row.quiet_end if row else "08:00", "rate_limit_per_hour": row.rate_limit_per_hour if row else 6,
-            "locale": row.locale if row else "en"}
+            "locale": row.locale if row else "en", "webhook_url": row.webhook_url if row else None}
 
 
 def change_rules(uow: UnitOfWork, principal: Principal, changes: dict) -> dict:
@@ -71,7 +71,7 @@ def change_rules(uow: UnitOfWork, principal: Principal, changes: dict) -> dict:
         except RuleError as exc:
             raise Invalid(str(exc), "rules") from exc
         row.rules = {**row.rules, **changes["rules"]}
-    for field in ("quiet_start", "quiet_end", "rate_limit_per_hour", "locale"):
+    for field in ("quiet_start", "quiet_end", "rate_limit_per_hour", "locale", "webhook_url"):
         if field in changes:
             setattr(row, field, changes[field])
     row.updated_at = uow.clock.now()

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from services.notifications.domain import consent as consent_rules
 from services.notifications.domain import timing
-from services.notifications.models import Consent, Contact, CrisisPlan, Person, Staff
+from services.notifications.models import Consent, Contact, CrisisPlan, OrganisationRules, Person, Staff
 from shared.db.uow import UnitOfWork
 
 
@@ -39,6 +39,14 @@ def coordinators(uow: UnitOfWork, organisation_id: str, site_id: str | None, per
         Staff.organisation_id == organisation_id, Staff.role == "coordinator").order_by(Staff.staff_id))
     chosen = [m for m in members if site_id is None or not m.site_ids or site_id in m.site_ids]
     return [r for m in chosen for r in staff(uow, m.staff_id, person)]
+
+
+def organisation_webhook(uow: UnitOfWork, organisation_id: str, person: Person | None) -> list[Recipient]:
+    rules = uow.session.get(OrganisationRules, organisation_id)
+    if rules is None or not rules.webhook_url:
+        return []
+    return [Recipient("organisation", organisation_id, "", person.timezone if person else "UTC",
+                      (("webhook", rules.webhook_url),), for_staff=True)]
 
 
 def the_person(person: Person) -> list[Recipient]:

@@ -59,6 +59,8 @@ def _audience(uow: UnitOfWork, rule: dict, person: Person | None, data: dict, or
         return _participant(uow, {"kind": data["owner_kind"], "id": data["owner_id"]}, person, rule, now)
     if to in ("coordinators", "site_coordinators"):
         return recipients.coordinators(uow, organisation_id, data.get("site_id") and str(data["site_id"]), person)
+    if to == "webhook":
+        return recipients.organisation_webhook(uow, organisation_id, person)
     if to == "invitee":
         return [recipients.Recipient("invitee", str(data["invitation_id"]), "", person.timezone if person else "UTC",
                                      (("email", data["email"]),))]

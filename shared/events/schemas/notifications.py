@@ -15,7 +15,7 @@ class DeliveryOutcomeV1(ma.Schema):
     source_event_id = fields.String(required=True)
     source_type = fields.String(required=True)
     kind = fields.String(required=True)
-    recipient_kind = fields.String(required=True, validate=validate.OneOf(("person", "contact", "staff", "invitee")))
+    recipient_kind = fields.String(required=True, validate=validate.OneOf(("person", "contact", "staff", "invitee", "organisation")))
     recipient_id = fields.String(required=True)
     channel = fields.String(required=True)
     attempts = fields.Integer(required=True)

@@ -122,6 +122,7 @@ def upgrade() -> None:
     sa.Column('quiet_end', sa.String(length=5), nullable=False),
     sa.Column('rate_limit_per_hour', sa.Integer(), nullable=False),
     sa.Column('locale', sa.String(length=10), nullable=False),
+    sa.Column('webhook_url', sa.String(length=500), nullable=True),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('organisation_id')
     )
