@@ -190,3 +190,25 @@ def test_an_organisation_webhook_gets_staff_alerts_signed(world):
     assert verify_signature(WEBHOOK_SECRET, hook.header("X-Circles-Timestamp"), hook.body,
                             hook.header("X-Circles-Signature"), now=time.time())
     assert world.client.put("/rules", headers=admin, json={"webhook_url": "not a url"}).status_code == 422
+
+
+def test_outcomes_are_counted_by_channel_and_reason_and_latency_is_observed_without_ids(world):
+    from prometheus_client import REGISTRY
+
+    def value(name, **labels):
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+    before = (value("circles_notifications_total", channel="email", outcome="sent", reason=""),
+              value("circles_notifications_total", channel="-", outcome="suppressed", reason="no_active_consent"),
+              value("circles_notification_latency_seconds_count", channel="email", urgent="false"))
+    sam = world.person()
+    world.clock.advance(seconds=3)  # the dispatcher runs 3 s after the source event
+    world.missed(sam)
+    world.clock.advance(seconds=3)
+    world.dispatch()
+    after = (value("circles_notifications_total", channel="email", outcome="sent", reason=""),
+             value("circles_notifications_total", channel="-", outcome="suppressed", reason="no_active_consent"),
+             value("circles_notification_latency_seconds_count", channel="email", urgent="false"))
+    assert [a - b for a, b in zip(after, before)] == [1, 2, 1]
+    labels = {k for metric in REGISTRY.collect() if metric.name.startswith("circles_notification")
+              for sample in metric.samples for k in sample.labels}
+    assert labels <= {"channel", "outcome", "reason", "urgent", "le"}
