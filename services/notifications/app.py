@@ -1,5 +1,6 @@
 """Notifications service web application; gunicorn runs `create_app()`."""
 from services.notifications.api import notifications, templates
+from services.notifications.pages import staff as staff_pages, staff_settings
 from services.notifications.spec import SPEC
 from shared.web.app import create_service_app
 
@@ -9,4 +10,5 @@ def create_app(settings=None, clock=None):
         SPEC, "Circles notifications",
         "Routing rules, templates, channels, delivery log and inbox.",
         [notifications.blp, templates.blp], settings=settings, clock=clock,
+        page_blueprints=(staff_pages.blp, staff_settings.blp),
     )

@@ -1,4 +1,6 @@
 """The notifications API: inbox, delivery log, rules and preferences, with their access rules."""
+import json
+
 import pytest
 
 from tests.support.tokens import ORG_B, bearer
@@ -80,3 +82,17 @@ def test_recipients_set_their_own_quiet_hours_and_coordinators_theirs(world):
                             headers=world.headers()).status_code == 422
     assert world.client.put(f"/recipients/contact/{sam.sister}/preferences", json={"locale": "es"},
                             headers=bearer(world.settings, role="admin", org=ORG_B)).status_code == 404
+
+
+def test_the_attempt_log_keeps_the_reason_but_not_the_address(world):
+    sam = world.person()
+    world.apply("person.updated", sam.id, person_id=sam.id, site_id=None, timezone="Europe/London", region="GB",
+                preferred_method="text", display_name="Sam", phone="07700 900123", email=None,
+                updated_at=world.clock.now())
+    world.missed(sam)
+    world.dispatch()
+    peer = world.headers(role="peer_worker", subject=sam.peer_worker)
+    log = world.client.get(f"/persons/{sam.id}/deliveries", headers=peer).json
+    [text] = [d for d in log if d["recipient_kind"] == "person" and d["channel"] == "sms"]
+    assert text["status"] == "failed" and text["reason"] == "rejected"
+    assert "<address>" in text["attempt_log"][0]["detail"] and "07700" not in json.dumps(log)

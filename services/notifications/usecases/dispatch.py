@@ -86,6 +86,9 @@ def _standby(uow: UnitOfWork, delivery: Delivery):
 
 
 def _attempt(uow: UnitOfWork, delivery: Delivery, now: dt.datetime, outcome: str, detail: str) -> None:
+    # Provider errors can quote the address; the log keeps the reason, not the address.
+    if delivery.address:
+        detail = detail.replace(delivery.address, "<address>")
     uow.session.add(DeliveryAttempt(delivery_id=delivery.id, number=delivery.attempts, at=now, outcome=outcome,
                                     detail=detail[:500]))
 

@@ -47,7 +47,7 @@ def delivery_log(uow: UnitOfWork, principal: Principal, person_id: str, limit: i
         raise NotFound("No such person.")
     rows = uow.session.scalars(select(Delivery).where(Delivery.person_id == person.person_id)
                                .order_by(Delivery.created_at.desc(), Delivery.position).limit(limit).offset(offset))
-    return [{**{c.key: getattr(d, c.key) for c in Delivery.__table__.columns if c.key not in ("body", "address")},
+    return [{**{c.key: getattr(d, c.key) for c in Delivery.__table__.columns if c.key not in ("body", "subject", "address", "provider_id")},
              "attempt_log": list(uow.session.scalars(select(DeliveryAttempt).where(
                  DeliveryAttempt.delivery_id == d.id).order_by(DeliveryAttempt.number)))} for d in rows]
 
