@@ -1,4 +1,5 @@
 """Resources service web application; gunicorn runs `create_app()`."""
+from services.resources.api import directory
 from services.resources.spec import SPEC
 from shared.web.app import create_service_app
 
@@ -7,5 +8,5 @@ def create_app(settings=None, clock=None):
     return create_service_app(
         SPEC, "Circles resources",
         "Public directory of meetings, drop-ins, helplines and practical services.",
-        [], settings=settings, clock=clock,
+        [directory.blp], settings=settings, clock=clock,
     )

@@ -1,7 +1,2 @@
-"""The resources service's own database. Domain tables arrive with the resources issue;
-the outbox and processed-events tables are here from the start."""
-from shared.db.tables import service_base
-
-
-Base, outbox, processed_events = service_base()
-metadata = Base.metadata
+"""The resources service's own database: all its tables, registered on one metadata."""
+from services.resources.models import Base, metadata, outbox, processed_events  # noqa: F401

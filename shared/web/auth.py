@@ -36,7 +36,10 @@ def _is_public() -> bool:
         return True
     if request.endpoint in current_app.config.get("CIRCLES_PUBLIC_ENDPOINTS", ()):
         return True
-    return _marked_public(current_app.view_functions.get(request.endpoint))
+    view = current_app.view_functions.get(request.endpoint)
+    # A class view may mark one method public (a public GET beside an authenticated POST).
+    method = getattr(getattr(view, "view_class", None), request.method.lower(), None)
+    return _marked_public(view) or _marked_public(method)
 
 
 def _token_from_request() -> str | None:
