@@ -29,7 +29,7 @@ class Delivery(Base):
     source_type: Mapped[str] = mapped_column(String(100))
     source_time: Mapped[dt.datetime] = mapped_column(UtcDateTime())
     kind: Mapped[str] = mapped_column(String(60))  # the template kind
-    recipient_kind: Mapped[str] = mapped_column(String(10))
+    recipient_kind: Mapped[str] = mapped_column(String(12))
     recipient_id: Mapped[str] = mapped_column(String(36))
     channel: Mapped[str] = mapped_column(String(10))
     address: Mapped[str | None] = mapped_column(String(500))

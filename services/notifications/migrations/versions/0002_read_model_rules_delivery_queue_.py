@@ -73,7 +73,7 @@ def upgrade() -> None:
     sa.Column('source_type', sa.String(length=100), nullable=False),
     sa.Column('source_time', sa.DateTime(timezone=True), nullable=False),
     sa.Column('kind', sa.String(length=60), nullable=False),
-    sa.Column('recipient_kind', sa.String(length=10), nullable=False),
+    sa.Column('recipient_kind', sa.String(length=12), nullable=False),
     sa.Column('recipient_id', sa.String(length=36), nullable=False),
     sa.Column('channel', sa.String(length=10), nullable=False),
     sa.Column('address', sa.String(length=500), nullable=True),
