@@ -13,6 +13,7 @@ import requests
 from deploy.local import demo_checkins, demo_people
 from services.people.spec import SPEC as PEOPLE
 from services.people.usecases.organisations import create_organisation
+from services.resources import seed as directory_seed
 from shared.errors import Conflict
 from shared.runtime import Runtime
 
@@ -45,7 +46,13 @@ def load(urls: dict[str, str]) -> dict:
     persons = demo_people.build(urls["people"], admin, lambda email: login(urls, email), PASSWORD)
     coordinator = login(urls, demo_people.COORDINATOR)
     recorded = demo_checkins.load(urls["checkins"], coordinator, persons)
-    return {"created": True, "persons": len(persons), "checkins": recorded,
+    # The directory: the guide's helplines, Manchester meetings and café drop-ins (409: listed already).
+    listings = directory_seed.helplines() + directory_seed.demo_listings()
+    for listing in listings:
+        response = requests.post(f"{urls['resources']}/listings", json=listing, headers=coordinator, timeout=10)
+        if response.status_code != 409:
+            response.raise_for_status()
+    return {"created": True, "persons": len(persons), "checkins": recorded, "listings": len(listings),
             "reported": _wait_reported(urls, admin, recorded)}
 
 

@@ -17,7 +17,8 @@ blp = Blueprint("directory", __name__, description="Meetings, drop-ins, helpline
 EDITORS = ("admin", "coordinator")
 
 
-def _fields(body: dict) -> dict:
+def listing_fields(body: dict) -> dict:
+    """The use cases' listing fields from a loaded ListingIn body (meetings checked as Meeting Guide rows)."""
     fields = {**body, "site_id": str(body["site_id"]) if body.get("site_id") else None,
               "closed_dates": [d.isoformat() for d in body.get("closed_dates", [])]}
     if fields.get("kind") == "meeting":
@@ -55,7 +56,7 @@ class Listings(MethodView):
     def post(self, body):
         """Publish a listing of the caller's organisation; emits resource.published."""
         with unit_of_work() as uow:
-            return listings.create(uow, current_principal(), _fields(body))
+            return listings.create(uow, current_principal(), listing_fields(body))
 
 
 @blp.route("/listings/<uuid:listing_id>")
@@ -73,7 +74,7 @@ class ListingResource(MethodView):
     def put(self, body, listing_id):
         """Replace a listing of the caller's organisation; emits resource.updated."""
         with unit_of_work() as uow:
-            return listings.update(uow, current_principal(), str(listing_id), _fields(body))
+            return listings.update(uow, current_principal(), str(listing_id), listing_fields(body))
 
 
 @blp.route("/listings/<uuid:listing_id>/retire", methods=["POST"])
