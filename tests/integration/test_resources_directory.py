@@ -141,3 +141,13 @@ def test_a_malformed_feed_loses_nothing_and_reports_each_bad_row(directory):
     not_a_feed = client.post("/imports/meeting-guide", json={"feed": {"meetings": []}}, headers=editor)
     assert not_a_feed.status_code == 422
     assert len(client.get("/listings?kind=meeting").json["items"]) == 2
+
+
+def test_an_import_for_a_site_the_caller_does_not_work_at_is_refused(directory):
+    client, app, _ = directory
+    settings = app.extensions["circles"].settings
+    site_bound = bearer(settings, role="coordinator", sites=["aaaaaaaa-0000-4000-8000-000000000001"])
+    refused = client.post("/imports/meeting-guide", headers=site_bound, json={
+        "feed": [], "site_id": "aaaaaaaa-0000-4000-8000-000000000002"})
+    assert refused.status_code == 403
+    assert len(client.get("/listings?kind=meeting").json["items"]) == 2

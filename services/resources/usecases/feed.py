@@ -18,7 +18,7 @@ from services.resources.models import Listing
 from services.resources.usecases import listings
 from shared.auth import Principal
 from shared.db.uow import UnitOfWork
-from shared.errors import Invalid
+from shared.errors import Forbidden, Invalid
 
 MAX_FEED_BYTES = 10 * 1024 * 1024
 
@@ -59,6 +59,8 @@ def import_feed(uow: UnitOfWork, principal: Principal, rows: object, default_tim
                 site_id: str | None = None) -> Report:
     if not isinstance(rows, list):
         raise Invalid("A Meeting Guide feed is a JSON array of meetings.", "feed")
+    if site_id and not principal.can_see_site(site_id):
+        raise Forbidden("That site is not one of yours.")
     report, seen = Report(), set()
     existing = {listing.slug: listing for listing in uow.session.scalars(select(Listing).where(
         Listing.organisation_id == principal.organisation_id, Listing.kind == "meeting"))}
