@@ -1,8 +1,10 @@
-"""python -m bench [--only b1|b7] [--events N] [--sessions N] [--repeat R] [--database-url URL]
-[--bootstrap HOST:PORT]
+"""python -m bench [--only b1|b4|b6|b7] [--events N] [--crisis-events N] [--crisis-interval-ms MS]
+[--crisis-jobs-every S] [--sessions N] [--repeat R] [--database-url URL] [--bootstrap HOST:PORT]
 
-B1: the event pipeline (bench/pipeline.py); B7: the missed-session detector (bench/detector.py).
-Without --only, B1 then B7; each writes its own section of bench/RESULTS.md when it finishes."""
+B1: the event pipeline (bench/pipeline.py); B4: the crisis path's latency (bench/crisis.py);
+B6: directory search, nearest open now (bench/directory.py); B7: the missed-session detector
+(bench/detector.py). Without --only, B1, B4, B6, then B7 (the slow one last); each writes its
+own section of bench/RESULTS.md when it finishes."""
 from __future__ import annotations
 
 import argparse
@@ -13,19 +15,30 @@ import signal
 import sys
 from pathlib import Path
 
-from bench import detector, detector_report, pipeline, report
+from bench import crisis, crisis_report, detector, detector_report, directory, pipeline, report
 
-BENCHMARKS = ("b1", "b7")
+BENCHMARKS = ("b1", "b4", "b6", "b7")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
-        description="Benchmarks B1 (the Circles event pipeline) and B7 (the missed-session detector).")
+        description="Benchmarks B1 (the Circles event pipeline), B4 (the crisis path's latency) and B7 "
+                    "(the missed-session detector).")
     parser.add_argument("--only", choices=BENCHMARKS, action="append",
                         help="run only this benchmark (repeatable; default: all of them)")
     parser.add_argument("--events", type=int, default=int(os.environ.get("BENCH_EVENTS") or 50000),
                         help="B1: events per repetition (default: $BENCH_EVENTS or 50000)")
+    parser.add_argument("--crisis-events", type=int,
+                        default=int(os.environ.get("BENCH_CRISIS_EVENTS") or 1000),
+                        help="B4: risk.flagged events per repetition (default: $BENCH_CRISIS_EVENTS or 1000)")
+    parser.add_argument("--crisis-interval-ms", type=float,
+                        default=float(os.environ.get("BENCH_CRISIS_INTERVAL_MS") or 100),
+                        help="B4: one event (and one baseline record) every so many ms; keep the rate well "
+                             "below the worker's capacity (default: $BENCH_CRISIS_INTERVAL_MS or 100)")
+    parser.add_argument("--crisis-jobs-every", type=float, default=0.05,
+                        help="B4: the worker's JOBS_EVERY_SECONDS, so the dispatcher's interval; 0 leaves it "
+                             "unset (the dispatcher's own 1 s) (default: 0.05)")
     parser.add_argument("--sessions", type=int, default=int(os.environ.get("BENCH_SESSIONS") or 100000),
                         help="B7: due sessions per repetition (default: $BENCH_SESSIONS or 100000)")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions (default: 3)")
@@ -33,10 +46,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="base database URL; fresh databases are made from it per repetition "
                              "(default: $BENCH_DATABASE_URL, else SQLite files in a temp folder)")
     parser.add_argument("--bootstrap", default=None,
-                        help="B1: an existing broker (default: an embedded broker per repetition on a free port)")
+                        help="B1, B4: an existing broker (default: an embedded broker per repetition on a free port)")
     args = parser.parse_args(argv)
-    if args.events < 1 or args.sessions < 1 or args.repeat < 1:
-        parser.error("--events, --sessions and --repeat must be at least 1")
+    if args.events < 1 or args.crisis_events < 1 or args.sessions < 1 or args.repeat < 1:
+        parser.error("--events, --crisis-events, --sessions and --repeat must be at least 1")
+    if args.crisis_interval_ms < 0 or args.crisis_jobs_every < 0:
+        parser.error("--crisis-interval-ms and --crisis-jobs-every must not be negative")
     args.only = [b for b in BENCHMARKS if b in (args.only or BENCHMARKS)]
     return args
 
@@ -72,6 +87,14 @@ def main(argv: list[str] | None = None) -> int:
         if "b1" in args.only:
             runs, dialect = pipeline.run(pipeline.Options(args.events, args.repeat, args.database_url, args.bootstrap))
             print(report.write(args.events, command, dialect, args.bootstrap, runs), flush=True)
+        if "b4" in args.only:
+            options = crisis.Options(args.crisis_events, args.repeat, args.database_url, args.bootstrap,
+                                     interval_s=args.crisis_interval_ms / 1000, jobs_every_s=args.crisis_jobs_every)
+            runs, dialect, version = crisis.run(options)
+            print(crisis_report.write(options, command, dialect, version, runs), flush=True)
+        if "b6" in args.only:
+            flags = ["--repeat", str(args.repeat)] + (["--database-url", args.database_url] if args.database_url else [])
+            directory.main(flags)
         if "b7" in args.only:
             runs, dialect, version = detector.run(detector.Options(args.sessions, args.repeat, args.database_url))
             print(detector_report.write(args.sessions, command, dialect, version, runs), flush=True)

@@ -1,7 +1,7 @@
 """bench/RESULTS.md, one section per benchmark: a run replaces only its own section.
 
 Each section sits between `<!-- bench:<key> -->` and `<!-- /bench:<key> -->`, so
-`python -m bench --only b7` rewrites B7 and leaves the B1 figures as they were.
+`python -m bench --only b7` rewrites B7 and leaves the B1 and B4 figures as they were.
 """
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ import re
 from pathlib import Path
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
-ORDER = ("b1", "b7")
+ORDER = ("b1", "b4", "b6", "b7")
 HEADER = ["# Benchmark results", "",
-          "Written by `python -m bench` (bench/report.py for B1, bench/detector_report.py for B7); "
-          "do not edit by hand. A run rewrites only the sections of the benchmarks it ran "
-          "(`--only b1|b7`); each section names its own date, command and machine.", ""]
+          "Written by `python -m bench` (bench/report.py for B1, bench/crisis_report.py for B4, "
+          "bench/directory.py for B6, bench/detector_report.py for B7); do not edit by hand. A run rewrites "
+          "only the sections of the benchmarks it ran (`--only b1|b4|b6|b7`); each section names its own "
+          "date, command and machine.", ""]
 _SECTION = re.compile(r"<!-- bench:(?P<key>\w+) -->\n(?P<body>.*?)\n<!-- /bench:(?P=key) -->", re.S)
 
 

@@ -12,7 +12,7 @@ def jobs(runtime) -> list[Job]:
     dispatcher = Dispatcher(build_channels(ChannelConfig.from_env(os.environ)))
     links = Links.from_env()
     return [
-        Job("notifications.dispatch", every_seconds=1, run_once=dispatcher.run_once),
+        Job("notifications.dispatch", every_seconds=0.2, run_once=dispatcher.run_once),
         Job("notifications.digest", every_seconds=300, run_once=digest.send_digests),
         Job("notifications.consent-expiring", every_seconds=3600,
             run_once=lambda uow: expiring.announce(uow, links)),

@@ -1,0 +1,598 @@
+"""Benchmark B4, the crisis path: how long from a `risk.flagged` event reaching the broker
+until the SMTP server has accepted the first email about it, against the raw
+produce-to-consume round trip on the same broker, measured in the same run.
+
+Each repetition gets a fresh embedded broker (unless --bootstrap names one) and a fresh,
+migrated notifications database:
+  (a) baseline: N records, one at a time at a steady pace, produced with the producer
+      settings the services use (shared.messaging.kafka.make_producer: acks=all, one request
+      in flight; send + flush, as the outbox relay does) to a fresh 3-partition topic, and
+      read by a consumer with the services' consumer settings (make_consumer: fetch_max_wait
+      200 ms, poll(500 ms) as ConsumerLoop does) that is assigned, positioned at the end and
+      polling before the first record; per record: consume time - produce time.
+  (b) crisis path: N + WARMUP people seeded into the read model through the service's own
+      people-event handlers (read_model.HANDLERS): each with a peer worker and a clinical
+      lead (staff with email), one crisis contact with an email address, a consent for
+      crisis_contacts / crisis_plan / crisis_response and a signed crisis plan calling that
+      contact first ("any" time). The real worker, `python -m services.notifications worker`
+      (relay, both consumers and the three jobs, JOBS_EVERY_SECONDS small, the system clock),
+      runs as its own process against the broker and an aiosmtpd server in this process
+      (tests/support/smtp_server.py) that stamps each message's arrival. WARMUP events go
+      first (group join, first fetch) and are not measured; then N risk.flagged CloudEvents,
+      one per person, built with shared.events.build_event and produced as the relay
+      produces them (key, ce_* headers, JSON body; send + flush), at the same pace as (a).
+      Per event: arrival of the FIRST email whose X-Circles-Delivery names a delivery of that
+      event (deliveries.source_event_id, read after the run) - produce time.
+Produce, consume and arrival times are all time.time() on this machine; the worker's own
+stamps (processed_events.processed_at, deliveries.created_at / sent_at) come from its
+system clock, so the bench can split each event's latency into stages.
+
+The pace must stay well below what one worker process can route and send, or the figures
+measure a queue, not latency: after each run the bench times the worker's code alone
+(service_times: PROFILE_EVENTS more records through ConsumerLoop.process, then the
+dispatcher) and the report sets that capacity beside the offered rate and the drift of
+the latencies from the first tenth of the events to the last.
+"""
+from __future__ import annotations
+
+import collections
+import dataclasses
+import datetime as dt
+import math
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from email import policy
+from email.parser import BytesHeaderParser
+from pathlib import Path
+
+from kafka.structs import TopicPartition
+from sqlalchemy import func, select
+
+from bench.infra import Databases, broker
+from services.notifications.channels.config import ChannelConfig, SmtpConfig, build_channels
+from services.notifications.channels.email import DELIVERY_HEADER
+from services.notifications.models import Delivery
+from services.notifications.spec import SPEC
+from services.notifications.usecases import dispatch, read_model, routing, subscriptions
+from services.notifications.usecases.dispatch import Dispatcher
+from shared import correlation
+from shared import jobs as jobs_module
+from shared import worker as worker_module
+from shared.db.engine import make_engine
+from shared.db.migrations import upgrade
+from shared.events import build_event, catalogue, load_data
+from shared.messaging import consumer as consumer_module
+from shared.messaging import relay as relay_module
+from shared.messaging.consumer import ConsumerLoop
+from shared.messaging.kafka import ensure_topics, make_consumer, make_producer
+from shared.runtime import Runtime
+from shared.settings import ENV_FIELDS, load_settings
+from tests.support.smtp_server import SmtpTestServer
+
+ROOT = Path(__file__).resolve().parent.parent
+RISK_FLAGGED = "circles.checkins.risk.flagged.v1"
+CHECKINS_SOURCE = "/circles/checkins"
+PEOPLE_SOURCE = "/circles/people"
+TARGET = 20.0  # issue 10, B4: crisis p99 within 20x the broker round trip's p99
+WARMUP = 5
+PERSONS_PER_PEER_WORKER = 10
+PERSONS_PER_CLINICAL_LEAD = 25
+SEED_COMMIT_EVERY = 100
+PROFILE_EVENTS = 200
+# The code the worker runs for this path, as it was when the bench started.
+SOURCES = {Path(m.__file__): Path(m.__file__).read_bytes() for m in (
+    subscriptions, routing, dispatch, read_model, consumer_module, relay_module, jobs_module, worker_module)}
+for _name in ("channels/email.py", "usecases/recipients.py", "jobs.py"):
+    _path = ROOT / "services" / "notifications" / _name
+    SOURCES[_path] = _path.read_bytes()
+
+
+class VerificationError(AssertionError):
+    """The crisis path did not do what it must (an event without its email, a repeat)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    events: int
+    repeat: int
+    database_url: str | None
+    bootstrap: str | None
+    interval_s: float = 0.1  # one event every so many seconds: well below the worker's capacity
+    jobs_every_s: float = 0.05  # the worker's JOBS_EVERY_SECONDS; 0: unset
+
+    @property
+    def timeout(self) -> float:
+        return 120 + self.events * 0.1
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run(options: Options) -> tuple[list[dict], str, str]:
+    """Every repetition's figures, the database dialect and the server version."""
+    with tempfile.TemporaryDirectory(prefix="circles-bench-b4-") as tmp:
+        tmp_dir = Path(tmp)
+        databases = Databases(options.database_url, tmp_dir)
+        version = databases.server_version()
+        say(f"B4: {options.events} risk.flagged events x {options.repeat} repetitions, one every "
+            f"{options.interval_s * 1000:g} ms; notifications database: {databases.dialect} ({version})")
+        runs = [repetition(options, index, databases, tmp_dir) for index in range(options.repeat)]
+        return runs, databases.dialect, version
+
+
+def repetition(options: Options, index: int, databases: Databases, tmp_dir: Path) -> dict:
+    label = f"[{index + 1}/{options.repeat}]"
+    started = time.perf_counter()
+    with broker(options.bootstrap, tmp_dir / "broker.log") as bootstrap:
+        say(f"{label} broker {bootstrap} ready after {time.perf_counter() - started:.1f}s; baseline")
+        result = {"load_before": os.getloadavg()[0]}
+        result["baseline"] = baseline(bootstrap, options)
+        b = result["baseline"]
+        say(f"{label} baseline: p50 {b['p50'] * 1000:.1f} ms, p99 {b['p99'] * 1000:.1f} ms, "
+            f"max {b['max'] * 1000:.1f} ms; crisis path")
+        url = databases.fresh(f"notifications_b4_{index}")
+        try:
+            result["crisis"] = crisis(bootstrap, url, options, index, tmp_dir, label)
+        finally:
+            databases.drop(url)
+        result["load_after"] = os.getloadavg()[0]
+    c = result["crisis"]
+    say(f"{label} crisis: p50 {c['p50'] * 1000:.1f} ms, p99 {c['p99'] * 1000:.1f} ms, max {c['max'] * 1000:.1f} ms; "
+        f"ratio p99 {c['p99'] / b['p99']:.1f}x; {c['emails']} emails, "
+        + ("verified" if not c["problems"] else f"{len(c['problems'])} problem(s): {c['problems'][0]}"))
+    return result
+
+
+# --- measuring ------------------------------------------------------------------------
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest rank: the smallest value with at least q% of the values at or below it."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
+
+
+def stats(values: list[float]) -> dict[str, float]:
+    return {"p50": percentile(values, 50), "p99": percentile(values, 99), "max": max(values),
+            "mean": sum(values) / len(values), "n": len(values)}
+
+
+def _producer(bootstrap: str):
+    """The producer the check-ins relay would use (its settings, its client id)."""
+    return make_producer(load_settings("checkins").with_overrides(kafka_bootstrap_servers=bootstrap))
+
+
+def produce_paced(producer, topic: str, build, count: int, interval: float) -> list[tuple[str, float, float]]:
+    """Send `count` events one at a time, one every `interval` seconds, each built just before
+    it is sent; send + flush + ack as OutboxRelay.publish_batch does for a batch of one.
+    Returns (event id, produce time, ack time) per event."""
+    sent = []
+    next_at = time.perf_counter()
+    for i in range(count):
+        delay = next_at - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        next_at += interval
+        event = build(i)
+        produced = time.time()
+        future = producer.send(topic, key=event.key.encode(), value=event.body(), headers=event.headers())
+        producer.flush(timeout=30)
+        future.get(timeout=0)
+        sent.append((event.id, produced, time.time()))
+    return sent
+
+
+def risk_flagged(person_id: str, organisation_id: str, region: str = "GB"):
+    now = dt.datetime.now(dt.timezone.utc)
+    return build_event(RISK_FLAGGED, {
+        "person_id": person_id, "organisation_id": organisation_id, "site_id": None,
+        "flag_ids": [str(uuid.uuid4())], "region": region, "severity": "high", "kinds": ["overdose_risk"],
+        "source": "staff", "checkin_id": str(uuid.uuid4()), "raised_at": now,
+    }, source=CHECKINS_SOURCE, subject=person_id, time=now, correlation_id=correlation.new_id())
+
+
+class Receiver(threading.Thread):
+    """Polls an assigned consumer the way ConsumerLoop does and stamps each record's arrival."""
+
+    def __init__(self, consumer):
+        super().__init__(name="b4-baseline-consumer", daemon=True)
+        self.consumer = consumer
+        self.seen: dict[str, float] = {}
+        self.polled = threading.Event()
+        self.stopping = threading.Event()
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            while not self.stopping.is_set():
+                batch = self.consumer.poll(timeout_ms=500)
+                now = time.time()
+                self.polled.set()
+                for records in batch.values():
+                    for record in records:
+                        self.seen[_ce_id(record.headers)] = now
+        except BaseException as exc:  # noqa: BLE001 - reported by the waiting thread
+            self.error = exc
+
+    def wait_for(self, ids: list[str], deadline: float) -> None:
+        while not all(i in self.seen for i in ids):
+            if self.error:
+                raise RuntimeError("baseline consumer failed") from self.error
+            if time.time() > deadline:
+                raise TimeoutError(f"baseline: {sum(i in self.seen for i in ids)} of {len(ids)} records consumed")
+            time.sleep(0.01)
+
+
+def _ce_id(headers) -> str:
+    return next(value.decode() for name, value in headers if name == "ce_id")
+
+
+def baseline(bootstrap: str, options: Options) -> dict:
+    topic = f"bench.b4.baseline.{uuid.uuid4().hex[:12]}"
+    ensure_topics(bootstrap, [topic])
+    settings = load_settings("checkins").with_overrides(kafka_bootstrap_servers=bootstrap)
+    consumer = make_consumer(settings, None, client_id="bench-b4-baseline")
+    producer = _producer(bootstrap)
+    receiver = Receiver(consumer)
+    try:
+        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        consumer.assign(partitions)
+        consumer.seek_to_end(*partitions)
+        receiver.start()
+        receiver.polled.wait(30)
+        org = str(uuid.uuid4())
+        people = [str(uuid.uuid4()) for _ in range(64)]
+        build = lambda i: risk_flagged(people[i % len(people)], org)  # noqa: E731
+        warm = produce_paced(producer, topic, build, WARMUP, options.interval_s)
+        receiver.wait_for([w[0] for w in warm], time.time() + 60)
+        sent = produce_paced(producer, topic, build, options.events, options.interval_s)
+        receiver.wait_for([s[0] for s in sent], time.time() + options.timeout)
+    finally:
+        receiver.stopping.set()
+        receiver.join(10)
+        producer.close(timeout=5)
+        consumer.close()
+    latencies = [receiver.seen[event_id] - produced for event_id, produced, _ in sent]
+    return {**stats(latencies), "ack": stats([acked - produced for _, produced, acked in sent])}
+
+
+# --- the crisis path -----------------------------------------------------------------
+
+@dataclasses.dataclass
+class World:
+    organisation_id: str
+    persons: list[str]
+    contact_email: dict[str, str]  # person id -> the crisis contact's address
+
+
+class Seeder:
+    """People events applied through the service's own read-model handlers (as the
+    notifications.people consumer would), SEED_COMMIT_EVERY people per transaction."""
+
+    def __init__(self, runtime: Runtime, organisation_id: str):
+        self.runtime, self.org = runtime, organisation_id
+        self.now = dt.datetime.now(dt.timezone.utc)
+        self.staff: dict[tuple[str, int], str] = {}
+        self.uow = None
+
+    def apply(self, kind: str, subject: str, **data) -> None:
+        event = build_event(f"circles.people.{kind}.v1", {"organisation_id": self.org, **data},
+                            source=PEOPLE_SOURCE, subject=subject, time=self.now)
+        read_model.HANDLERS[event.type](self.uow, event, load_data(event))
+        self.uow.session.flush()  # the next handler may read what this one merged
+
+    def staff_member(self, role: str, number: int) -> str:
+        if (role, number) not in self.staff:
+            staff_id = self.staff[(role, number)] = str(uuid.uuid4())
+            self.apply("staff.registered", staff_id, staff_id=staff_id, role=role, site_ids=[],
+                       display_name=f"{role.replace('_', ' ').title()} {number}",
+                       email=f"{role}-{number}@org.example", registered_at=self.now)
+        return self.staff[(role, number)]
+
+    def person(self, i: int, world: "World") -> None:
+        now, person, contact = self.now, str(uuid.uuid4()), str(uuid.uuid4())
+        email = f"crisis-contact-{i}@example.net"
+        self.apply("person.registered", person, person_id=person, site_id=None, status="active",
+                   timezone="Europe/London", region="GB", registered_at=now, display_name=f"Person {i}",
+                   preferred_method="text", phone="+447700900001", email=None)
+        self.apply("person.peer_worker_assigned", person, person_id=person, assigned_at=now,
+                   staff_id=self.staff_member("peer_worker", i // PERSONS_PER_PEER_WORKER))
+        self.apply("person.clinical_lead_assigned", person, person_id=person, assigned_at=now,
+                   staff_id=self.staff_member("clinician", i // PERSONS_PER_CLINICAL_LEAD))
+        self.apply("contact.added", person, person_id=person, contact_id=contact, role="sponsor", circle="inner",
+                   label="helpful", is_backup=False, support_types=["emotional"], agreed_to_contact=True,
+                   name=f"Contact {i}", changed_at=now, preferred_method="email", phone=None, email=email,
+                   texts_ok=False, calls_ok=False, hours_start=None, hours_end=None)
+        self.apply("consent.granted", person, person_id=person, consent_id=str(uuid.uuid4()), version=1,
+                   recipients=["crisis_contacts"], data_classes=["crisis_plan"], purposes=["crisis_response"],
+                   expires_at=None, expiry_event="end_of_treatment")
+        self.apply("crisis_plan.signed", person, person_id=person, version=1, region="GB",
+                   call_first=[{"order": 1, "contact_id": contact, "when": "any"}], signed_at=now)
+        world.persons.append(person)
+        world.contact_email[person] = email
+
+    def write(self, count: int) -> "World":
+        world = World(self.org, [], {})
+        for start in range(0, count, SEED_COMMIT_EVERY):
+            with self.runtime.uow() as self.uow:
+                for i in range(start, min(count, start + SEED_COMMIT_EVERY)):
+                    self.person(i, world)
+                self.uow.commit()
+        return world
+
+
+def seed(url: str, count: int) -> World:
+    """`count` people in one fresh organisation: each with a peer worker (one per
+    PERSONS_PER_PEER_WORKER people) and a clinical lead (one per PERSONS_PER_CLINICAL_LEAD),
+    both staff with an email address, one crisis contact with an email address, a consent
+    for crisis_contacts / crisis_plan / crisis_response and a crisis plan calling the
+    contact first at any time of day."""
+    runtime = Runtime(SPEC, load_settings(SPEC.name).with_overrides(database_url=url))
+    try:
+        return Seeder(runtime, str(uuid.uuid4())).write(count)
+    finally:
+        runtime.dispose()
+
+
+class ArrivalSmtpServer(SmtpTestServer):
+    """The tests' aiosmtpd server; each message is stamped when its DATA is complete (just
+    before the 250 reply) and kept raw, parsed only after the run."""
+
+    def __init__(self):
+        super().__init__()
+        self.arrivals: list[tuple[float, bytes, tuple[str, ...]]] = []
+        self._recipients: collections.Counter = collections.Counter()
+
+    def record(self, envelope) -> None:
+        at = time.time()
+        self.arrivals.append((at, envelope.original_content or envelope.content, tuple(envelope.rcpt_tos)))
+        self._recipients.update(envelope.rcpt_tos)
+
+    def received(self, address: str) -> bool:
+        return self._recipients[address] > 0
+
+
+class WorkerProcess:
+    """`python -m services.notifications worker` with its settings in the environment."""
+
+    def __init__(self, url: str, bootstrap: str, smtp_port: int, jobs_every: float, log_path: Path):
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("NOTIFICATIONS_") and k not in ENV_FIELDS and k != "WORKER_METRICS_PORT"}
+        env.update(NOTIFICATIONS_DATABASE_URL=url, KAFKA_BOOTSTRAP_SERVERS=bootstrap,
+                   NOTIFICATIONS_SMTP_HOST="127.0.0.1", NOTIFICATIONS_SMTP_PORT=str(smtp_port), PYTHONUNBUFFERED="1")
+        if jobs_every:  # 0: every job at its own pace (the dispatcher every second)
+            env["JOBS_EVERY_SECONDS"] = str(jobs_every)
+        self.log_path = log_path
+        self._log = open(log_path, "ab")
+        self.process = subprocess.Popen([sys.executable, "-m", "services.notifications", "worker"], cwd=ROOT,
+                                        env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def check(self) -> None:
+        if self.process.poll() is not None:
+            raise RuntimeError(f"the notifications worker exited with {self.process.returncode}:\n{self.tail()}")
+
+    def tail(self, lines: int = 20) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        """SIGTERM (the worker finishes what it holds and closes its clients), SIGKILL after 30 s."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+
+def crisis(bootstrap: str, url: str, options: Options, index: int, tmp_dir: Path, label: str) -> dict:
+    upgrade(SPEC.migrations_dir, url)
+    started = time.perf_counter()
+    world = seed(url, WARMUP + options.events)
+    seed_s = time.perf_counter() - started
+    say(f"{label} seeded {len(world.persons)} people in {seed_s:.1f}s; starting the notifications worker")
+    smtp = ArrivalSmtpServer().start()
+    worker = WorkerProcess(url, bootstrap, smtp.port, options.jobs_every_s, tmp_dir / f"worker_{index}.log")
+    producer = _producer(bootstrap)
+    engine = make_engine(url)
+    topic = catalogue.get(RISK_FLAGGED).topic
+    try:
+        started = time.perf_counter()
+        warm_people, people = world.persons[:WARMUP], world.persons[WARMUP:]
+        # Warm-up: one event at a time until its contact's email arrives (the worker starts,
+        # its consumer joins the group and fetches from the start of checkins.events).
+        for person in warm_people:
+            produce_paced(producer, topic, lambda _i: risk_flagged(person, world.organisation_id), 1, 0)
+            _wait(lambda: smtp.received(world.contact_email[person]), time.time() + 120, worker, "warm-up email")
+        warmup_s = time.perf_counter() - started
+        say(f"{label} worker warm after {warmup_s:.1f}s; producing {options.events} events, one every "
+            f"{options.interval_s * 1000:g} ms")
+        sent = produce_paced(producer, topic, lambda i: risk_flagged(people[i], world.organisation_id),
+                             options.events, options.interval_s)
+        produced_s = sent[-1][1] - sent[0][1]
+        _wait(lambda: all(smtp.received(world.contact_email[p]) for p in people),
+              time.time() + options.timeout, worker, "every crisis contact's email")
+        _wait(lambda: _pending(engine) == 0, time.time() + options.timeout, worker, "no pending deliveries")
+        time.sleep(0.5)  # anything sent twice would arrive now
+        drained_s = time.time() - sent[-1][1]
+    finally:
+        engine.dispose()
+        producer.close(timeout=5)
+        worker.stop()
+        smtp.stop()
+    result = analyse(url, world, people, sent, smtp.arrivals)
+    result.update(seed_s=seed_s, warmup_s=warmup_s, produced_s=produced_s, drained_s=drained_s)
+    count = min(PROFILE_EVENTS, len(world.persons))
+    say(f"{label} service times, in this process, one thread: {count} more events through the "
+        "consumer's record path, then the dispatcher")
+    result["service"] = service_times(url, world, count)
+    return result
+
+
+def _wait(done, deadline: float, worker: WorkerProcess, what: str) -> None:
+    while not done():
+        worker.check()
+        if time.time() > deadline:
+            raise TimeoutError(f"B4: waited in vain for {what}; worker log:\n{worker.tail()}")
+        time.sleep(0.05)
+
+
+def _pending(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(Delivery).where(Delivery.status == "pending")).scalar_one()
+
+
+def service_times(url: str, world: World, count: int) -> dict:
+    """What one event costs the worker's code with nothing else running: `count` new
+    risk.flagged records through ConsumerLoop.process (decode, processed-events mark,
+    routing, commit; no poll, no offset commit), then Dispatcher.run_once until nothing is
+    due, against a fresh in-process SMTP server, with the email channel's send timed."""
+    runtime = Runtime(SPEC, load_settings(SPEC.name).with_overrides(database_url=url))
+    smtp = ArrivalSmtpServer().start()
+    try:
+        [checkins] = [s for s in subscriptions.subscriptions(runtime) if s.name == "notifications.checkins"]
+        loop = ConsumerLoop(checkins, SPEC.name, consumer_factory=None, producer=None, uow_factory=runtime.uow,
+                            processed=SPEC.processed)
+        topic = catalogue.get(RISK_FLAGGED).topic
+        handled = []
+        for offset, person in enumerate(world.persons[:count]):
+            event = risk_flagged(person, world.organisation_id)
+            record = ConsumerRecordLike(topic, 0, offset, event.key.encode(), event.body(), event.headers())
+            started = time.perf_counter()
+            if not loop.process(record):
+                raise RuntimeError("B4 profile: the consumer loop did not process a record")
+            handled.append(time.perf_counter() - started)
+        channels = build_channels(ChannelConfig(smtp=SmtpConfig(port=smtp.port)))
+        email, smtp_times = channels["email"], []
+        send = email.send
+
+        def timed_send(message):
+            started = time.perf_counter()
+            try:
+                return send(message)
+            finally:
+                smtp_times.append(time.perf_counter() - started)
+
+        email.send = timed_send
+        dispatcher, deliveries, runs = Dispatcher(channels), 0, 0
+        started = time.perf_counter()
+        while True:
+            with runtime.uow() as uow:
+                done = dispatcher.run_once(uow)
+            runs += 1
+            if not done:
+                break
+            deliveries += done
+        dispatch_s = time.perf_counter() - started
+    finally:
+        smtp.stop()
+        runtime.dispose()
+    return {"events": count, "handle": stats(handled), "deliveries": deliveries, "dispatch_runs": runs,
+            "dispatch_s": dispatch_s, "emails": len(smtp_times), "smtp": stats(smtp_times),
+            "smtp_s": sum(smtp_times), "emails_received": len(smtp.arrivals)}
+
+
+@dataclasses.dataclass(frozen=True)
+class ConsumerRecordLike:
+    """The fields of a kafka-python ConsumerRecord that ConsumerLoop.process reads."""
+    topic: str
+    partition: int
+    offset: int
+    key: bytes
+    value: bytes
+    headers: list
+
+
+def analyse(url: str, world: World, people: list[str], sent, arrivals) -> dict:
+    """Match every email to its delivery and source event; latencies, stages, checks."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            d = Delivery.__table__.c
+            deliveries = {row.id: row for row in conn.execute(select(
+                d.id, d.source_event_id, d.recipient_kind, d.recipient_id, d.channel, d.address, d.status,
+                d.created_at, d.sent_at, d.attempts))}
+            p = SPEC.processed.c
+            processed = dict(conn.execute(select(p.event_id, p.processed_at).where(
+                p.consumer == "notifications.checkins")).all())
+    finally:
+        engine.dispose()
+    parser = BytesHeaderParser(policy=policy.default)
+    emails = collections.defaultdict(list)  # event id -> [(arrival, delivery row)]
+    per_delivery = collections.Counter()
+    problems: list[str] = []
+    for at, raw, _rcpt in arrivals:
+        delivery_id = str(parser.parsebytes(raw)[DELIVERY_HEADER] or "")
+        per_delivery[delivery_id] += 1
+        row = deliveries.get(delivery_id)
+        if row is None:
+            problems.append(f"an email names delivery {delivery_id!r}, not in the database")
+            continue
+        emails[row.source_event_id].append((at, row))
+    repeated = {k: v for k, v in per_delivery.items() if v > 1}
+    if repeated:
+        problems.append(f"{len(repeated)} deliveries emailed more than once, e.g. {next(iter(repeated))}")
+    person_of_event = {event_id: person for (event_id, _, _), person in zip(sent, people)}
+    latencies, stages, counts, slowest = [], collections.defaultdict(list), collections.Counter(), []
+    contact_missing = contact_twice = 0
+    for event_id, produced, acked in sent:
+        got = sorted(emails.get(event_id, []), key=lambda e: e[0])
+        counts[len(got)] += 1
+        contact = [row for _, row in got if row.recipient_kind == "contact"
+                   and row.address == world.contact_email[person_of_event[event_id]]]
+        contact_missing += not contact
+        contact_twice += len(contact) > 1
+        if not got:
+            continue
+        first_at, first = got[0]
+        latency = first_at - produced
+        latencies.append(latency)
+        consumed = processed[event_id].timestamp()
+        split = {"ack": acked - produced, "consumed": consumed - produced,
+                 "planned": first.created_at.timestamp() - consumed,
+                 "claimed": first.sent_at.timestamp() - first.created_at.timestamp(),
+                 "accepted": first_at - first.sent_at.timestamp(),
+                 "first_is_contact": float(first.recipient_kind == "contact")}
+        for key, value in split.items():
+            stages[key].append(value)
+        slowest.append((latency, split))
+    if contact_missing:
+        problems.append(f"{contact_missing} events without an email to their crisis contact")
+    if contact_twice:
+        problems.append(f"{contact_twice} events emailed their crisis contact more than once")
+    if len(latencies) != len(sent):
+        problems.append(f"{len(sent) - len(latencies)} of {len(sent)} events produced no email at all")
+    mine = {event_id for event_id, _, _ in sent}
+    unsent = sum(1 for row in deliveries.values() if row.source_event_id in mine and row.channel == "email"
+                 and row.status != "sent")
+    if unsent:
+        problems.append(f"{unsent} email deliveries of measured events not sent")
+    if not latencies:
+        raise VerificationError("B4: no measured event produced an email: " + "; ".join(problems))
+    slowest.sort(key=lambda item: item[0], reverse=True)
+    tail = [split for _, split in slowest[:max(1, len(slowest) // 100)]]
+    claimed_batches = collections.Counter(row.sent_at for row in deliveries.values()
+                                          if row.source_event_id in mine and row.status == "sent")
+    decile = max(1, len(latencies) // 10)
+    return {
+        **stats(latencies),
+        # A queue building up shows as later events waiting longer than early ones.
+        "first_decile_p50": percentile(latencies[:decile], 50),
+        "last_decile_p50": percentile(latencies[-decile:], 50),
+        "stages": {key: stats(values) for key, values in stages.items()},
+        "tail": {key: sum(s[key] for s in tail) / len(tail) for key in tail[0]},
+        "emails_per_event": dict(sorted(counts.items())),
+        "emails": sum(len(v) for k, v in emails.items() if k in mine),
+        "deliveries_per_dispatch": sum(claimed_batches.values()) / max(1, len(claimed_batches)),
+        "problems": problems,
+    }
