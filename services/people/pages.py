@@ -51,14 +51,6 @@ def login():
     return response
 
 
-@blp.route("/logout", methods=["POST"])
-@public
-def logout():
-    require_same_origin()
-    response = redirect("/login", code=303)
-    response.delete_cookie(SESSION_COOKIE)
-    return response
-
 
 @blp.route("/staff/persons")
 def person_list():

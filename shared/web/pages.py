@@ -8,9 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
-from flask import Flask, Response, g, request, send_from_directory
+from flask import Flask, Response, current_app, g, redirect, request, send_from_directory
 
 from shared.errors import Forbidden
+from shared.web.auth import SESSION_COOKIE
 
 SHARED_TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -33,7 +34,18 @@ def require_same_origin() -> None:
         raise Forbidden("This form must be sent from the Circles page itself.")
 
 
+def logout() -> Response:
+    """The shared layout's "Log out" posts here on whichever service drew the page: the
+    session cookie belongs to the host, not to the service that set it."""
+    require_same_origin()
+    response = redirect(current_app.extensions["circles"].settings.login_url, code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
 def install_assets(app: Flask) -> None:
+    """The shared stylesheet and the logout every page layout points at."""
     app.add_url_rule("/assets/circles.css", "circles_css",
                      lambda: send_from_directory(STATIC, "circles.css", mimetype="text/css"))
-    app.config.setdefault("CIRCLES_PUBLIC_ENDPOINTS", set()).add("circles_css")
+    app.add_url_rule("/logout", "logout", logout, methods=["POST"])
+    app.config.setdefault("CIRCLES_PUBLIC_ENDPOINTS", set()).update({"circles_css", "logout"})

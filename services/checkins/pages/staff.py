@@ -10,7 +10,7 @@ import datetime as dt
 import uuid
 from pathlib import Path
 
-from flask import Blueprint, current_app, redirect, request
+from flask import Blueprint, request
 from sqlalchemy import select
 
 from services.checkins.models import KnownContact, KnownPerson, KnownStaff
@@ -18,9 +18,9 @@ from services.checkins.pages import wording
 from services.checkins.usecases import action_items, checkins, plans, rhythms, sessions, today
 from services.checkins.usecases.access import STAFF_WITH_CASELOAD, require_person
 from shared.errors import Forbidden, NotFound
-from shared.web.auth import SESSION_COOKIE, current_principal, public, require_roles
+from shared.web.auth import current_principal, require_roles
 from shared.web.common import unit_of_work
-from shared.web.pages import environment, render, require_same_origin
+from shared.web.pages import environment, render
 
 blp = Blueprint("checkins_staff", __name__)
 ENV = environment(Path(__file__).resolve().parents[1] / "templates")
@@ -42,15 +42,6 @@ def _error_page(status: int, title: str, detail: str):
 
 install_error_pages(blp)
 
-
-@blp.route("/logout", methods=["POST"])
-@public
-def logout():
-    """The shared layout's "Log out" posts here: the cookie is the host's, whichever service set it."""
-    require_same_origin()
-    response = redirect(current_app.extensions["circles"].settings.login_url, code=303)
-    response.delete_cookie(SESSION_COOKIE)
-    return response
 
 
 def owner_choices(uow, person: KnownPerson) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, redirect, request
+from flask import Blueprint, redirect, request
 from werkzeug.exceptions import Forbidden as ForbiddenHttp
 
 from services.notifications.models import Person
@@ -16,7 +16,7 @@ from services.notifications.pages import delivery_log, wording
 from services.notifications.usecases import queries
 from shared.auth.caseload import STAFF_WITH_CASELOAD
 from shared.errors import Forbidden, NotFound
-from shared.web.auth import SESSION_COOKIE, current_principal, public, require_roles
+from shared.web.auth import current_principal, require_roles
 from shared.web.common import unit_of_work
 from shared.web.pages import environment, render, require_same_origin
 
@@ -45,15 +45,6 @@ def _error_page(status: int, title: str, detail: str):
 
 install_error_pages(blp)
 
-
-@blp.route("/logout", methods=["POST"])
-@public
-def logout():
-    """The shared layout's "Log out" posts here: the cookie is the host's, whichever service set it."""
-    require_same_origin()
-    response = redirect(current_app.extensions["circles"].settings.login_url, code=303)
-    response.delete_cookie(SESSION_COOKIE)
-    return response
 
 
 def _offset() -> int:

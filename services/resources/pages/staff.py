@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, current_app, redirect, request
+from flask import Blueprint, redirect, request
 from sqlalchemy import select
 
 from services.resources.models import Listing
 from services.resources.pages import wording
 from services.resources.usecases import listings
 from shared.errors import Forbidden, NotFound
-from shared.web.auth import SESSION_COOKIE, current_principal, public, require_roles
+from shared.web.auth import current_principal, require_roles
 from shared.web.common import unit_of_work
 from shared.web.pages import environment, render, require_same_origin
 
@@ -38,15 +38,6 @@ def error_page(status: int, title: str, detail: str):
 
 install_error_pages(blp)
 
-
-@blp.route("/logout", methods=["POST"])
-@public
-def logout():
-    """The shared layout's "Log out" posts here: the cookie is the host's, whichever service set it."""
-    require_same_origin()
-    response = redirect(current_app.extensions["circles"].settings.login_url, code=303)
-    response.delete_cookie(SESSION_COOKIE)
-    return response
 
 
 @blp.route("/staff/listings")
