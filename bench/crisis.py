@@ -37,8 +37,6 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import datetime as dt
-import math
 import os
 import signal
 import subprocess
@@ -54,36 +52,26 @@ from pathlib import Path
 from kafka.structs import TopicPartition
 from sqlalchemy import func, select
 
+from bench.crisis_profile import service_times
+from bench.crisis_world import RISK_FLAGGED, ArrivalSmtpServer, World, percentile, risk_flagged, seed, stats
 from bench.infra import Databases, broker
-from services.notifications.channels.config import ChannelConfig, SmtpConfig, build_channels
 from services.notifications.channels.email import DELIVERY_HEADER
 from services.notifications.models import Delivery
 from services.notifications.spec import SPEC
 from services.notifications.usecases import dispatch, read_model, routing, subscriptions
-from services.notifications.usecases.dispatch import Dispatcher
-from shared import correlation
 from shared import jobs as jobs_module
 from shared import worker as worker_module
 from shared.db.engine import make_engine
 from shared.db.migrations import upgrade
-from shared.events import build_event, catalogue, load_data
+from shared.events import catalogue
 from shared.messaging import consumer as consumer_module
 from shared.messaging import relay as relay_module
-from shared.messaging.consumer import ConsumerLoop
 from shared.messaging.kafka import ensure_topics, make_consumer, make_producer
-from shared.runtime import Runtime
 from shared.settings import ENV_FIELDS, load_settings
-from tests.support.smtp_server import SmtpTestServer
 
 ROOT = Path(__file__).resolve().parent.parent
-RISK_FLAGGED = "circles.checkins.risk.flagged.v1"
-CHECKINS_SOURCE = "/circles/checkins"
-PEOPLE_SOURCE = "/circles/people"
 TARGET = 20.0  # issue 10, B4: crisis p99 within 20x the broker round trip's p99
 WARMUP = 5
-PERSONS_PER_PEER_WORKER = 10
-PERSONS_PER_CLINICAL_LEAD = 25
-SEED_COMMIT_EVERY = 100
 PROFILE_EVENTS = 200
 # The code the worker runs for this path, as it was when the bench started.
 SOURCES = {Path(m.__file__): Path(m.__file__).read_bytes() for m in (
@@ -152,17 +140,6 @@ def repetition(options: Options, index: int, databases: Databases, tmp_dir: Path
 
 # --- measuring ------------------------------------------------------------------------
 
-def percentile(values: list[float], q: float) -> float:
-    """Nearest rank: the smallest value with at least q% of the values at or below it."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
-
-
-def stats(values: list[float]) -> dict[str, float]:
-    return {"p50": percentile(values, 50), "p99": percentile(values, 99), "max": max(values),
-            "mean": sum(values) / len(values), "n": len(values)}
-
-
 def _producer(bootstrap: str):
     """The producer the check-ins relay would use (its settings, its client id)."""
     return make_producer(load_settings("checkins").with_overrides(kafka_bootstrap_servers=bootstrap))
@@ -186,15 +163,6 @@ def produce_paced(producer, topic: str, build, count: int, interval: float) -> l
         future.get(timeout=0)
         sent.append((event.id, produced, time.time()))
     return sent
-
-
-def risk_flagged(person_id: str, organisation_id: str, region: str = "GB"):
-    now = dt.datetime.now(dt.timezone.utc)
-    return build_event(RISK_FLAGGED, {
-        "person_id": person_id, "organisation_id": organisation_id, "site_id": None,
-        "flag_ids": [str(uuid.uuid4())], "region": region, "severity": "high", "kinds": ["overdose_risk"],
-        "source": "staff", "checkin_id": str(uuid.uuid4()), "raised_at": now,
-    }, source=CHECKINS_SOURCE, subject=person_id, time=now, correlation_id=correlation.new_id())
 
 
 class Receiver(threading.Thread):
@@ -263,100 +231,6 @@ def baseline(bootstrap: str, options: Options) -> dict:
 
 
 # --- the crisis path -----------------------------------------------------------------
-
-@dataclasses.dataclass
-class World:
-    organisation_id: str
-    persons: list[str]
-    contact_email: dict[str, str]  # person id -> the crisis contact's address
-
-
-class Seeder:
-    """People events applied through the service's own read-model handlers (as the
-    notifications.people consumer would), SEED_COMMIT_EVERY people per transaction."""
-
-    def __init__(self, runtime: Runtime, organisation_id: str):
-        self.runtime, self.org = runtime, organisation_id
-        self.now = dt.datetime.now(dt.timezone.utc)
-        self.staff: dict[tuple[str, int], str] = {}
-        self.uow = None
-
-    def apply(self, kind: str, subject: str, **data) -> None:
-        event = build_event(f"circles.people.{kind}.v1", {"organisation_id": self.org, **data},
-                            source=PEOPLE_SOURCE, subject=subject, time=self.now)
-        read_model.HANDLERS[event.type](self.uow, event, load_data(event))
-        self.uow.session.flush()  # the next handler may read what this one merged
-
-    def staff_member(self, role: str, number: int) -> str:
-        if (role, number) not in self.staff:
-            staff_id = self.staff[(role, number)] = str(uuid.uuid4())
-            self.apply("staff.registered", staff_id, staff_id=staff_id, role=role, site_ids=[],
-                       display_name=f"{role.replace('_', ' ').title()} {number}",
-                       email=f"{role}-{number}@org.example", registered_at=self.now)
-        return self.staff[(role, number)]
-
-    def person(self, i: int, world: "World") -> None:
-        now, person, contact = self.now, str(uuid.uuid4()), str(uuid.uuid4())
-        email = f"crisis-contact-{i}@example.net"
-        self.apply("person.registered", person, person_id=person, site_id=None, status="active",
-                   timezone="Europe/London", region="GB", registered_at=now, display_name=f"Person {i}",
-                   preferred_method="text", phone="+447700900001", email=None)
-        self.apply("person.peer_worker_assigned", person, person_id=person, assigned_at=now,
-                   staff_id=self.staff_member("peer_worker", i // PERSONS_PER_PEER_WORKER))
-        self.apply("person.clinical_lead_assigned", person, person_id=person, assigned_at=now,
-                   staff_id=self.staff_member("clinician", i // PERSONS_PER_CLINICAL_LEAD))
-        self.apply("contact.added", person, person_id=person, contact_id=contact, role="sponsor", circle="inner",
-                   label="helpful", is_backup=False, support_types=["emotional"], agreed_to_contact=True,
-                   name=f"Contact {i}", changed_at=now, preferred_method="email", phone=None, email=email,
-                   texts_ok=False, calls_ok=False, hours_start=None, hours_end=None)
-        self.apply("consent.granted", person, person_id=person, consent_id=str(uuid.uuid4()), version=1,
-                   recipients=["crisis_contacts"], data_classes=["crisis_plan"], purposes=["crisis_response"],
-                   expires_at=None, expiry_event="end_of_treatment")
-        self.apply("crisis_plan.signed", person, person_id=person, version=1, region="GB",
-                   call_first=[{"order": 1, "contact_id": contact, "when": "any"}], signed_at=now)
-        world.persons.append(person)
-        world.contact_email[person] = email
-
-    def write(self, count: int) -> "World":
-        world = World(self.org, [], {})
-        for start in range(0, count, SEED_COMMIT_EVERY):
-            with self.runtime.uow() as self.uow:
-                for i in range(start, min(count, start + SEED_COMMIT_EVERY)):
-                    self.person(i, world)
-                self.uow.commit()
-        return world
-
-
-def seed(url: str, count: int) -> World:
-    """`count` people in one fresh organisation: each with a peer worker (one per
-    PERSONS_PER_PEER_WORKER people) and a clinical lead (one per PERSONS_PER_CLINICAL_LEAD),
-    both staff with an email address, one crisis contact with an email address, a consent
-    for crisis_contacts / crisis_plan / crisis_response and a crisis plan calling the
-    contact first at any time of day."""
-    runtime = Runtime(SPEC, load_settings(SPEC.name).with_overrides(database_url=url))
-    try:
-        return Seeder(runtime, str(uuid.uuid4())).write(count)
-    finally:
-        runtime.dispose()
-
-
-class ArrivalSmtpServer(SmtpTestServer):
-    """The tests' aiosmtpd server; each message is stamped when its DATA is complete (just
-    before the 250 reply) and kept raw, parsed only after the run."""
-
-    def __init__(self):
-        super().__init__()
-        self.arrivals: list[tuple[float, bytes, tuple[str, ...]]] = []
-        self._recipients: collections.Counter = collections.Counter()
-
-    def record(self, envelope) -> None:
-        at = time.time()
-        self.arrivals.append((at, envelope.original_content or envelope.content, tuple(envelope.rcpt_tos)))
-        self._recipients.update(envelope.rcpt_tos)
-
-    def received(self, address: str) -> bool:
-        return self._recipients[address] > 0
-
 
 class WorkerProcess:
     """`python -m services.notifications worker` with its settings in the environment."""
@@ -450,67 +324,6 @@ def _wait(done, deadline: float, worker: WorkerProcess, what: str) -> None:
 def _pending(engine) -> int:
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(Delivery).where(Delivery.status == "pending")).scalar_one()
-
-
-def service_times(url: str, world: World, count: int) -> dict:
-    """What one event costs the worker's code with nothing else running: `count` new
-    risk.flagged records through ConsumerLoop.process (decode, processed-events mark,
-    routing, commit; no poll, no offset commit), then Dispatcher.run_once until nothing is
-    due, against a fresh in-process SMTP server, with the email channel's send timed."""
-    runtime = Runtime(SPEC, load_settings(SPEC.name).with_overrides(database_url=url))
-    smtp = ArrivalSmtpServer().start()
-    try:
-        [checkins] = [s for s in subscriptions.subscriptions(runtime) if s.name == "notifications.checkins"]
-        loop = ConsumerLoop(checkins, SPEC.name, consumer_factory=None, producer=None, uow_factory=runtime.uow,
-                            processed=SPEC.processed)
-        topic = catalogue.get(RISK_FLAGGED).topic
-        handled = []
-        for offset, person in enumerate(world.persons[:count]):
-            event = risk_flagged(person, world.organisation_id)
-            record = ConsumerRecordLike(topic, 0, offset, event.key.encode(), event.body(), event.headers())
-            started = time.perf_counter()
-            if not loop.process(record):
-                raise RuntimeError("B4 profile: the consumer loop did not process a record")
-            handled.append(time.perf_counter() - started)
-        channels = build_channels(ChannelConfig(smtp=SmtpConfig(port=smtp.port)))
-        email, smtp_times = channels["email"], []
-        send = email.send
-
-        def timed_send(message):
-            started = time.perf_counter()
-            try:
-                return send(message)
-            finally:
-                smtp_times.append(time.perf_counter() - started)
-
-        email.send = timed_send
-        dispatcher, deliveries, runs = Dispatcher(channels), 0, 0
-        started = time.perf_counter()
-        while True:
-            with runtime.uow() as uow:
-                done = dispatcher.run_once(uow)
-            runs += 1
-            if not done:
-                break
-            deliveries += done
-        dispatch_s = time.perf_counter() - started
-    finally:
-        smtp.stop()
-        runtime.dispose()
-    return {"events": count, "handle": stats(handled), "deliveries": deliveries, "dispatch_runs": runs,
-            "dispatch_s": dispatch_s, "emails": len(smtp_times), "smtp": stats(smtp_times),
-            "smtp_s": sum(smtp_times), "emails_received": len(smtp.arrivals)}
-
-
-@dataclasses.dataclass(frozen=True)
-class ConsumerRecordLike:
-    """The fields of a kafka-python ConsumerRecord that ConsumerLoop.process reads."""
-    topic: str
-    partition: int
-    offset: int
-    key: bytes
-    value: bytes
-    headers: list
 
 
 def analyse(url: str, world: World, people: list[str], sent, arrivals) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 
-from bench import crisis, detector_report, report, results
+from bench import crisis, crisis_world, detector_report, report, results
 
 STAGES = [
     ("ack", "produce → broker ack (send + flush, acks=all; part of the next stage too)"),
@@ -107,8 +107,8 @@ def markdown(options: crisis.Options, command: str, info: dict[str, str], runs: 
         "Percentiles are nearest-rank over the N events of a repetition.", "",
         "Read model: N + warm-up people in one organisation, applied as people events through "
         "read_model.HANDLERS: each with a peer worker (one per "
-        f"{crisis.PERSONS_PER_PEER_WORKER} people) and a clinical lead (one per "
-        f"{crisis.PERSONS_PER_CLINICAL_LEAD}), both staff with an email address, one crisis contact with an "
+        f"{crisis_world.PERSONS_PER_PEER_WORKER} people) and a clinical lead (one per "
+        f"{crisis_world.PERSONS_PER_CLINICAL_LEAD}), both staff with an email address, one crisis contact with an "
         "email address (email preferred), a consent for crisis_contacts / crisis_plan / crisis_response and a "
         "signed crisis plan calling that contact first at any time of day. Each measured event is a distinct "
         "risk.flagged event about a different person.", "",
