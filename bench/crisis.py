@@ -42,16 +42,14 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import uuid
 from email import policy
 from email.parser import BytesHeaderParser
 from pathlib import Path
 
-from kafka.structs import TopicPartition
 from sqlalchemy import func, select
 
+from bench.crisis_broker import relay_producer, baseline, produce_paced
 from bench.crisis_profile import service_times
 from bench.crisis_world import RISK_FLAGGED, ArrivalSmtpServer, World, percentile, risk_flagged, seed, stats
 from bench.infra import Databases, broker
@@ -66,8 +64,7 @@ from shared.db.migrations import upgrade
 from shared.events import catalogue
 from shared.messaging import consumer as consumer_module
 from shared.messaging import relay as relay_module
-from shared.messaging.kafka import ensure_topics, make_consumer, make_producer
-from shared.settings import ENV_FIELDS, load_settings
+from shared.settings import ENV_FIELDS
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET = 20.0  # issue 10, B4: crisis p99 within 20x the broker round trip's p99
@@ -121,7 +118,7 @@ def repetition(options: Options, index: int, databases: Databases, tmp_dir: Path
     with broker(options.bootstrap, tmp_dir / "broker.log") as bootstrap:
         say(f"{label} broker {bootstrap} ready after {time.perf_counter() - started:.1f}s; baseline")
         result = {"load_before": os.getloadavg()[0]}
-        result["baseline"] = baseline(bootstrap, options)
+        result["baseline"] = baseline(bootstrap, options.events, options.interval_s, options.timeout, WARMUP)
         b = result["baseline"]
         say(f"{label} baseline: p50 {b['p50'] * 1000:.1f} ms, p99 {b['p99'] * 1000:.1f} ms, "
             f"max {b['max'] * 1000:.1f} ms; crisis path")
@@ -139,98 +136,6 @@ def repetition(options: Options, index: int, databases: Databases, tmp_dir: Path
 
 
 # --- measuring ------------------------------------------------------------------------
-
-def _producer(bootstrap: str):
-    """The producer the check-ins relay would use (its settings, its client id)."""
-    return make_producer(load_settings("checkins").with_overrides(kafka_bootstrap_servers=bootstrap))
-
-
-def produce_paced(producer, topic: str, build, count: int, interval: float) -> list[tuple[str, float, float]]:
-    """Send `count` events one at a time, one every `interval` seconds, each built just before
-    it is sent; send + flush + ack as OutboxRelay.publish_batch does for a batch of one.
-    Returns (event id, produce time, ack time) per event."""
-    sent = []
-    next_at = time.perf_counter()
-    for i in range(count):
-        delay = next_at - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-        next_at += interval
-        event = build(i)
-        produced = time.time()
-        future = producer.send(topic, key=event.key.encode(), value=event.body(), headers=event.headers())
-        producer.flush(timeout=30)
-        future.get(timeout=0)
-        sent.append((event.id, produced, time.time()))
-    return sent
-
-
-class Receiver(threading.Thread):
-    """Polls an assigned consumer the way ConsumerLoop does and stamps each record's arrival."""
-
-    def __init__(self, consumer):
-        super().__init__(name="b4-baseline-consumer", daemon=True)
-        self.consumer = consumer
-        self.seen: dict[str, float] = {}
-        self.polled = threading.Event()
-        self.stopping = threading.Event()
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            while not self.stopping.is_set():
-                batch = self.consumer.poll(timeout_ms=500)
-                now = time.time()
-                self.polled.set()
-                for records in batch.values():
-                    for record in records:
-                        self.seen[_ce_id(record.headers)] = now
-        except BaseException as exc:  # noqa: BLE001 - reported by the waiting thread
-            self.error = exc
-
-    def wait_for(self, ids: list[str], deadline: float) -> None:
-        while not all(i in self.seen for i in ids):
-            if self.error:
-                raise RuntimeError("baseline consumer failed") from self.error
-            if time.time() > deadline:
-                raise TimeoutError(f"baseline: {sum(i in self.seen for i in ids)} of {len(ids)} records consumed")
-            time.sleep(0.01)
-
-
-def _ce_id(headers) -> str:
-    return next(value.decode() for name, value in headers if name == "ce_id")
-
-
-def baseline(bootstrap: str, options: Options) -> dict:
-    topic = f"bench.b4.baseline.{uuid.uuid4().hex[:12]}"
-    ensure_topics(bootstrap, [topic])
-    settings = load_settings("checkins").with_overrides(kafka_bootstrap_servers=bootstrap)
-    consumer = make_consumer(settings, None, client_id="bench-b4-baseline")
-    producer = _producer(bootstrap)
-    receiver = Receiver(consumer)
-    try:
-        partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        consumer.assign(partitions)
-        consumer.seek_to_end(*partitions)
-        receiver.start()
-        receiver.polled.wait(30)
-        org = str(uuid.uuid4())
-        people = [str(uuid.uuid4()) for _ in range(64)]
-        build = lambda i: risk_flagged(people[i % len(people)], org)  # noqa: E731
-        warm = produce_paced(producer, topic, build, WARMUP, options.interval_s)
-        receiver.wait_for([w[0] for w in warm], time.time() + 60)
-        sent = produce_paced(producer, topic, build, options.events, options.interval_s)
-        receiver.wait_for([s[0] for s in sent], time.time() + options.timeout)
-    finally:
-        receiver.stopping.set()
-        receiver.join(10)
-        producer.close(timeout=5)
-        consumer.close()
-    latencies = [receiver.seen[event_id] - produced for event_id, produced, _ in sent]
-    return {**stats(latencies), "ack": stats([acked - produced for _, produced, acked in sent])}
-
-
-# --- the crisis path -----------------------------------------------------------------
 
 class WorkerProcess:
     """`python -m services.notifications worker` with its settings in the environment."""
@@ -277,7 +182,7 @@ def crisis(bootstrap: str, url: str, options: Options, index: int, tmp_dir: Path
     say(f"{label} seeded {len(world.persons)} people in {seed_s:.1f}s; starting the notifications worker")
     smtp = ArrivalSmtpServer().start()
     worker = WorkerProcess(url, bootstrap, smtp.port, options.jobs_every_s, tmp_dir / f"worker_{index}.log")
-    producer = _producer(bootstrap)
+    producer = relay_producer(bootstrap)
     engine = make_engine(url)
     topic = catalogue.get(RISK_FLAGGED).topic
     try:
