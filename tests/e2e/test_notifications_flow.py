@@ -61,10 +61,14 @@ def test_a_high_risk_flag_reaches_the_crisis_contacts_in_order_with_numbers_insi
     [mail] = wait_until(lambda: mail_to(platform, network.friend_email), 30, message="the friend's crisis email")
     for body in (text["body"], mail["body"]):
         assert "999" in body and "116 123" in body and "overdose" not in body.lower()
-    order = setup.notifications_db(platform, """
-        SELECT recipient_id FROM deliveries WHERE person_id = :p AND recipient_kind = 'contact' AND status = 'sent'
-        ORDER BY sent_at, position""", p=network.person)
-    assert [row[0] for row in order] == [network.sister, network.friend]
+    # The mails arrive before the dispatcher's batch commits: wait for the rows to say so.
+    def sent_in_order():
+        rows = setup.notifications_db(platform, """
+            SELECT recipient_id FROM deliveries WHERE person_id = :p AND recipient_kind = 'contact'
+            AND status = 'sent' ORDER BY sent_at, position""", p=network.person)
+        return [row[0] for row in rows] if len(rows) >= 2 else None
+    order = wait_until(sent_in_order, 30, message="both sent deliveries")
+    assert order == [network.sister, network.friend]
     staff_alert = wait_until(lambda: [m for m in mail_to(platform, network.peer_email) if "999" in m["body"]], 30,
                              message="the peer worker's crisis email")
     assert "Flagged:" in staff_alert[0]["body"]  # staff see the flag kinds; contacts never do
