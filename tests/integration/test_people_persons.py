@@ -87,3 +87,15 @@ def test_registration_is_at_the_callers_sites_and_names_the_person_only_to_reach
     [registered] = world.events("circles.people.person.registered.v1")
     assert registered.pop("display_name") == "Jo Bloggs"
     assert "Jo Bloggs" not in str(registered) + str(world.events("circles.people.person.peer_worker_assigned.v1"))
+
+
+def test_checklist_facts_travel_as_yes_or_no_never_as_text(world):
+    person = world.person()
+    [registered] = world.events("circles.people.person.registered.v1")
+    assert (registered["clinical_lead_named"], registered["practical_support_planned"]) == (False, False)
+    plan = "Housing officer appointment on Monday"
+    world.client.patch(f"/persons/{person['id']}", json={"practical_support_plan": plan,
+                                                         "clinical_lead_name": "Dr Okafor"}, headers=world.coordinator)
+    [event] = world.events("circles.people.person.updated.v1")
+    assert (event["clinical_lead_named"], event["practical_support_planned"]) == (True, True)
+    assert plan not in str(event) and "Okafor" not in str(event)

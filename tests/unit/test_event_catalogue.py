@@ -29,6 +29,7 @@ def person():
         "person_id": uuid.UUID(int=1), "organisation_id": uuid.UUID(int=2), "site_id": None,
         "status": "intake", "timezone": "Europe/London", "region": "north", "registered_at": WHEN,
         "preferred_method": "text", "display_name": "Sam", "phone": "+447700900123", "email": None,
+        "clinical_lead_named": False, "practical_support_planned": True,
     }
 
 

@@ -143,5 +143,11 @@ def _routing(person: Person) -> dict:
     # How to reach the person themselves: notifications sends their reminders.
     return {"site_id": person.site_id, "timezone": person.timezone, "region": person.region,
             "preferred_method": person.preferred_method, "display_name": person.display_name,
-            "phone": person.phone, "email": person.email}
+            "phone": person.phone, "email": person.email, **_checklist_facts(person)}
+
+
+def _checklist_facts(person: Person) -> dict:
+    # Facts of the guide's checklist that live only in free text here: reporting counts them.
+    return {"clinical_lead_named": bool((person.clinical_lead_name or "").strip()),
+            "practical_support_planned": bool((person.practical_support_plan or "").strip())}
 

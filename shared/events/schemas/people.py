@@ -24,7 +24,14 @@ class PersonReach(ma.Schema):
     email = fields.String(load_default=None, allow_none=True)
 
 
-class PersonRegisteredV1(PersonRef, PersonReach):
+class PersonChecklistFacts(ma.Schema):
+    """For reporting's checklist coverage: a clinical lead named outside the staff list,
+    and a written plan for practical support (the texts stay in the people service)."""
+    clinical_lead_named = fields.Boolean(load_default=None, allow_none=True)
+    practical_support_planned = fields.Boolean(load_default=None, allow_none=True)
+
+
+class PersonRegisteredV1(PersonRef, PersonReach, PersonChecklistFacts):
     site_id = fields.UUID(required=True, allow_none=True)
     status = fields.String(required=True, validate=validate.OneOf(PERSON_STATUSES))
     timezone = fields.String(required=True)
@@ -33,7 +40,7 @@ class PersonRegisteredV1(PersonRef, PersonReach):
     registered_at = fields.AwareDateTime(required=True)
 
 
-class PersonUpdatedV1(PersonRef, PersonReach):
+class PersonUpdatedV1(PersonRef, PersonReach, PersonChecklistFacts):
     site_id = fields.UUID(required=True, allow_none=True)
     timezone = fields.String(required=True)
     region = fields.String(required=True)
