@@ -14,11 +14,10 @@ from sqlalchemy import ColumnElement, Select, select
 from services.people.models import AuditEntry, Person
 from shared.auth import Principal, caseload
 from shared.auth.caseload import STAFF_WITH_CASELOAD  # noqa: F401 - the API modules import it from here
+from shared.auth.purposes import DEFAULT_PURPOSE, PURPOSES  # noqa: F401 - the API modules import them from here
 from shared.db.uow import UnitOfWork
 from shared.errors import NotFound
 
-PURPOSES = ("treatment", "care_coordination", "crisis_response", "family_support", "funder_reporting", "research")
-DEFAULT_PURPOSE = "care_coordination"
 MAY_REGISTER = ("admin", "coordinator", "peer_worker")
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 import contextlib
 
 import marshmallow as ma
-from flask import current_app
+from flask import current_app, request
+
+from shared.auth.purposes import DEFAULT_PURPOSE, PURPOSE_HEADER, PURPOSES
+from shared.errors import Invalid
 
 
 @contextlib.contextmanager
@@ -22,3 +25,11 @@ def strings(values: dict) -> dict:
 class Page(ma.Schema):
     limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(1, 200))
     offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(0))
+
+
+def access_purpose(default: str = DEFAULT_PURPOSE) -> str:
+    """Why the caller reads a person's record (the X-Access-Purpose header); audited with every read."""
+    purpose = request.headers.get(PURPOSE_HEADER, default)
+    if purpose not in PURPOSES:
+        raise Invalid(f"{PURPOSE_HEADER} must be one of: {', '.join(PURPOSES)}.", PURPOSE_HEADER)
+    return purpose

@@ -10,9 +10,10 @@ import dataclasses
 import datetime as dt
 from typing import Iterable
 
+from shared.auth.purposes import PURPOSES  # one list for consents and audit
+
 DATA_CLASSES = ("checkin_summary", "attendance", "crisis_plan", "assessments", "substance_use", "network_map",
                 "contact_details", "missed_session_alerts")
-PURPOSES = ("treatment", "care_coordination", "crisis_response", "family_support", "funder_reporting", "research")
 RECIPIENT_CLASSES = ("care_team", "crisis_contacts", "all_network")
 EXPIRY_EVENTS = ("end_of_treatment",)
 
