@@ -124,7 +124,7 @@ KINDS: dict[str, KindSpec] = {
         "To site coordinators: a monthly KPI crossed its threshold.",
         ("kpi_name", "value", "threshold", "site_name", "month", "dashboard_url"),
         {"kpi_name": "Completed check-ins", "value": "62%", "threshold": "75%", "site_name": "Riverside hub",
-         "month": "February 2026", "dashboard_url": f"{SITE_URL}/reporting/sites/riverside"},
+         "month": "February 2026", "dashboard_url": f"{SITE_URL}/staff/dashboard?site=3f6c2a10&month=2026-02"},
         channels=STAFF,
     ),
     "invitation.sent": KindSpec(

@@ -50,9 +50,9 @@ class NotificationsWorld:
             HANDLERS[event.type](uow, event, load_data(event))
             uow.commit()
 
-    def staff(self, role: str) -> str:
+    def staff(self, role: str, site_ids: tuple[str, ...] = ()) -> str:
         staff_id = str(uuid.uuid4())
-        self.apply("staff.registered", staff_id, staff_id=staff_id, role=role, site_ids=[],
+        self.apply("staff.registered", staff_id, staff_id=staff_id, role=role, site_ids=list(site_ids),
                    display_name=f"{role.title()} {staff_id[:4]}", email=f"{role}-{staff_id[:8]}@org.example",
                    registered_at=self.clock.now())
         return staff_id
@@ -96,7 +96,8 @@ class NotificationsWorld:
 
     # --- routing and dispatch ------------------------------------------------------------
     def source(self, type_name: str, subject: str, **data):
-        event = build_event(type_name, {"organisation_id": self.org, **data}, source="/circles/checkins",
+        publisher = type_name.split(".")[1]  # circles.<service>.…
+        event = build_event(type_name, {"organisation_id": self.org, **data}, source=f"/circles/{publisher}",
                             subject=subject, time=self.clock.now())
         with self.runtime.uow() as uow:
             route(uow, ROUTED[type_name], event, load_data(event), Links())

@@ -44,6 +44,27 @@ def local_date(value) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def month_name(period: str) -> str:
+    """'2026-11' -> 'November 2026'."""
+    year, month = (int(part) for part in period.split("-"))
+    return f"{dt.date(year, month, 1):%B %Y}"
+
+
+def kpi_value(value: float, unit: str) -> str:
+    """A KPI figure as staff read it. Percent values are percentage points (58.0 is 58%),
+    with a decimal only when it says something (58.5%)."""
+    if unit == "percent":
+        return f"{value:.1f}".removesuffix(".0") + "%"
+    if unit == "count":
+        return str(round(value))
+    return f"{value:.1f}"
+
+
+def site_ref(site_id: str | None) -> str:
+    # The read model has no site names: a short id, as person_ref is for persons.
+    return f"site {str(site_id)[:8]}" if site_id else "all sites"
+
+
 def build(uow: UnitOfWork, template: str, data: dict, person: Person | None, recipient: Recipient,
           links: Links) -> dict:
     person_id = person.person_id if person else ""
@@ -102,9 +123,16 @@ def _invitation(uow, data, person, recipient, links):
             "expires_at": local_time(data["expires_at"], recipient.timezone)}
 
 
+def _kpi_breach(uow, data, person, recipient, links):
+    site_id, period = data.get("site_id") and str(data["site_id"]), data["period"]
+    return {"kpi_name": data["kpi_name"], "value": kpi_value(data["value"], data["unit"]),
+            "threshold": kpi_value(data["threshold"], data["unit"]), "site_name": site_ref(site_id),
+            "month": month_name(period), "dashboard_url": links.reporting_dashboard(site_id, period)}
+
+
 BUILDERS = {
     "checkin.missed.person": _missed_person, "checkin.missed.staff": _missed_staff,
     "checkin.missed.supporter": lambda *a: {}, "risk.flagged.crisis": _crisis, "session.upcoming": _upcoming,
     "assessment.due": _assessment, "action_item.overdue": _action_item, "plan_task.overdue": _plan_task,
-    "consent.expiring": _consent, "invitation.sent": _invitation,
+    "consent.expiring": _consent, "kpi.threshold_breached": _kpi_breach, "invitation.sent": _invitation,
 }

@@ -22,6 +22,9 @@ from shared.events import CloudEvent
 
 log = logging.getLogger(__name__)
 SUPPRESSED = "-"  # the channel of a message that never had one
+# Audiences that only exist around a person; an organisation-level event (a KPI breach) has none.
+ABOUT_A_PERSON = ("person", "peer_worker", "clinical_lead", "consenting_contacts", "crisis_contacts",
+                  "participants", "owner")
 
 
 def route(uow: UnitOfWork, event_kind: str, event: CloudEvent, data: dict, links: Links) -> int:
@@ -43,6 +46,8 @@ def route(uow: UnitOfWork, event_kind: str, event: CloudEvent, data: dict, links
 
 def _audience(uow: UnitOfWork, rule: dict, person: Person | None, data: dict, organisation_id: str):
     to, now = rule["to"], uow.clock.now()
+    if person is None and to in ABOUT_A_PERSON:
+        return []
     if to in ("peer_worker", "clinical_lead"):
         return recipients.staff(uow, getattr(person, f"{to}_id"), person)
     if to == "person":

@@ -1,5 +1,5 @@
 """What the notifications worker consumes: people.events for its read model (and the
-invitations it emails), checkins.events for what it routes."""
+invitations it emails), checkins.events and reporting.events for what it routes."""
 from __future__ import annotations
 
 from services.notifications.links import Links
@@ -15,6 +15,7 @@ ROUTED = {
     "circles.checkins.plan_task.overdue.v1": "plan_task.overdue",
     "circles.people.assessment.due.v1": "assessment.due",
     "circles.people.invitation.sent.v1": "invitation.sent",
+    "circles.reporting.kpi.threshold_breached.v1": "kpi.threshold_breached",
 }
 
 
@@ -24,10 +25,15 @@ def _router(event_kind: str, links: Links):
     return handle
 
 
+def _from(service: str, handlers: dict) -> dict:
+    return {k: v for k, v in handlers.items() if k.startswith(f"circles.{service}.")}
+
+
 def subscriptions(runtime) -> list[Subscription]:
     links = Links.from_env()
     routed = {name: _router(kind, links) for name, kind in ROUTED.items()}
-    people = {**read_model.HANDLERS, **{k: v for k, v in routed.items() if k.startswith("circles.people.")}}
-    checkins = {k: v for k, v in routed.items() if k.startswith("circles.checkins.")}
-    # One group per topic: the people feed must not wait behind a burst of reminders.
-    return [Subscription("notifications.people", people), Subscription("notifications.checkins", checkins)]
+    # One group per topic: the people feed must not wait behind a burst of reminders,
+    # nor reminders behind a month's KPI breaches.
+    return [Subscription("notifications.people", {**read_model.HANDLERS, **_from("people", routed)}),
+            Subscription("notifications.checkins", _from("checkins", routed)),
+            Subscription("notifications.reporting", _from("reporting", routed))]
