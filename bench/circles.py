@@ -1,7 +1,7 @@
 """B1 part (b): the Circles pipeline, as the services run it.
 
 checkins outbox (UnitOfWork.publish) -> OutboxRelay.publish_batch -> checkins.events ->
-ConsumerLoop (reporting.kpi-projection, a consumer group) -> checkins_monthly.
+ConsumerLoop (reporting.kpi-projection, a consumer group) -> the rp_checkins projection.
 
 The outbox is filled first and timed on its own. Then the relay and the consumer loop
 start together, each in its own thread, and the clock runs until the projection has
@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 
 from bench.events import CHECKIN_COMPLETED, Population
 from services.checkins.spec import SPEC as CHECKINS
-from services.reporting.db import checkins_monthly
-from services.reporting.projections import subscriptions
+from services.reporting.db import LIVE
+from services.reporting.projection.live import subscriptions
 from services.reporting.spec import SPEC as REPORTING
 from shared import correlation
 from shared.db.migrations import upgrade
@@ -130,8 +130,8 @@ class Flow:
             time.sleep(0.05)
 
     def _projected(self) -> int:
-        t = checkins_monthly.c
-        query = select(func.coalesce(func.sum(t.completed), 0)).where(t.organisation_id.in_(self.org_ids))
+        t = LIVE.checkins.c
+        query = select(func.count()).where(t.organisation_id.in_(self.org_ids))
         with self.reporting.engine.connect() as conn:
             return conn.execute(query).scalar_one()
 

@@ -70,7 +70,7 @@ def test_no_token_is_401_and_another_organisation_sees_nothing(platform, org):
     assert platform.post_checkin(org).status_code == 201
     platform.wait_reported(org, 1, timeout=30)
     for path, url in (("/checkins", platform.urls["checkins"]),
-                      ("/kpis/checkins-completed", platform.urls["reporting"])):
+                      ("/kpis", platform.urls["reporting"])):
         response = requests.get(url + path, timeout=5)
         assert response.status_code == 401
         assert response.headers["Content-Type"] == "application/problem+json"

@@ -10,8 +10,8 @@ from kafka.structs import TopicPartition
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from services.reporting.db import checkins_monthly
-from services.reporting.projections import on_checkin_completed
+from services.reporting.db import LIVE
+from services.reporting.projection.live import subscriptions
 from shared.events import build_event
 from shared.messaging.consumer import ConsumerLoop, Subscription
 from shared.messaging.kafka import make_consumer, make_producer
@@ -33,10 +33,15 @@ def as_record(event):
     return (event.key.encode(), event.body(), event.headers())
 
 
+def on_checkin_completed(uow, event, data):
+    """The reporting projection's real handler, as its consumer loop runs it."""
+    subscriptions(None)[0].handlers[CHECKIN_COMPLETED](uow, event, data)
+
+
 def completed(runtime, org) -> int:
-    t = checkins_monthly.c
+    t = LIVE.checkins.c
     with runtime.engine.connect() as conn:
-        return conn.execute(select(func.coalesce(func.sum(t.completed), 0)).where(t.organisation_id == org)).scalar_one()
+        return conn.execute(select(func.count()).where(t.organisation_id == org)).scalar_one()
 
 
 def records_for(broker, key: bytes):

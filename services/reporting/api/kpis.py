@@ -1,48 +1,72 @@
-"""/kpis: the organisation's KPIs from the event-built projections."""
+"""/kpis: the organisation's KPIs from the event-built projections (definitions in
+GET /kpis/definitions and the README)."""
 from __future__ import annotations
 
-import marshmallow as ma
-from flask import current_app
+import datetime as dt
+
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields, validate
 
-from services.reporting import kpis
+from services.reporting.api.schemas import DEFINITIONS, KpiDefinition, KpiQuery, KpiReport, MonthQuery, SiteComparison
+from services.reporting.usecases import exports, kpis
 from shared.web.auth import current_principal, require_roles
+from shared.web.common import strings, unit_of_work
 
 blp = Blueprint("kpis", __name__, url_prefix="/kpis", description="Key performance indicators")
-MONTH = validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="Use YYYY-MM.")
+KPI_ROLES = ("admin", "coordinator")
 
 
-class KpiQuery(ma.Schema):
-    month_from = fields.String(load_default=None, validate=MONTH, data_key="from")
-    month_to = fields.String(load_default=None, validate=MONTH, data_key="to")
-    site_id = fields.UUID(load_default=None)
+def _query(args: dict) -> kpis.Query:
+    args = strings(args)
+    return kpis.Query(args["first_day"], args["last_day"], args["granularity"], args["site_id"])
 
 
-class MonthCount(ma.Schema):
-    month = fields.String()
-    site_id = fields.String(allow_none=True)
-    completed = fields.Integer()
-
-
-class CompletedCheckins(ma.Schema):
-    organisation_id = fields.String()
-    total = fields.Integer()
-    months = fields.List(fields.Nested(MonthCount))
-
-
-@blp.route("/checkins-completed")
-class CheckinsCompleted(MethodView):
-    @require_roles("admin", "coordinator")
+@blp.route("")
+class Kpis(MethodView):
+    @require_roles(*KPI_ROLES)
     @blp.arguments(KpiQuery, location="query")
-    @blp.response(200, CompletedCheckins)
-    def get(self, query):
-        """Completed check-ins per calendar month (UTC) and site.
+    @blp.response(200, KpiReport)
+    def get(self, args):
+        """Every KPI per period (month, quarter or year), for the organisation or one site.
 
-        Counts every `circles.checkins.checkin.completed.v1` event once, by the month of
-        its `completed_at`, in the caller's organisation (and sites, if the token lists any).
-        """
-        site = str(query["site_id"]) if query["site_id"] else None
-        with current_app.extensions["circles"].uow() as uow:
-            return kpis.completed_checkins(uow, current_principal(), query["month_from"], query["month_to"], site)
+        Periods are whole calendar periods (UTC) overlapping the range. `current` holds
+        the coverage and caseload KPIs as they are now. Counts below 5 are shown as "<5"
+        to every role except admin, and rates or means built from them are withheld
+        (null, `withheld: true`)."""
+        with unit_of_work() as uow:
+            return kpis.kpi_report(uow, current_principal(), _query(args))
+
+
+@blp.route("/export.csv")
+class KpisCsv(MethodView):
+    @require_roles(*KPI_ROLES)
+    @blp.arguments(KpiQuery, location="query")
+    @blp.response(200, content_type="text/csv")
+    def get(self, args):
+        """The same report as CSV: one row per period and KPI, suppressed as in the API."""
+        with unit_of_work() as uow:
+            body = exports.report_csv(kpis.kpi_report(uow, current_principal(), _query(args)))
+        return Response(body, mimetype="text/csv",
+                        headers={"Content-Disposition": 'attachment; filename="circles-kpis.csv"'})
+
+
+@blp.route("/sites")
+class Sites(MethodView):
+    @require_roles(*KPI_ROLES)
+    @blp.arguments(MonthQuery, location="query")
+    @blp.response(200, SiteComparison)
+    def get(self, args):
+        """The month's main KPIs side by side, one row per site you may see."""
+        month = dt.date.fromisoformat(f"{args['month']}-01") if args["month"] else None
+        with unit_of_work() as uow:
+            return kpis.site_comparison(uow, current_principal(), month)
+
+
+@blp.route("/definitions")
+class Definitions(MethodView):
+    @require_roles(*KPI_ROLES)
+    @blp.response(200, KpiDefinition(many=True))
+    def get(self):
+        """What each KPI means, its unit and group."""
+        return DEFINITIONS

@@ -1,0 +1,50 @@
+"""The live projection: the consumer loop applies each event to the live tables.
+
+It shares its handlers and store with the replay, so both build the same rows. Each
+event's transaction holds the generation row FOR SHARE, which is what a replay's swap
+waits on before it renames tables (see replay.py).
+"""
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from services.reporting.db import LIVE, freshness, generation
+from services.reporting.projection.handlers import HANDLERS, Handler
+from services.reporting.projection.store import SqlStore
+from shared.db.upsert import insert_ignore
+from shared.events import CloudEvent, catalogue
+from shared.messaging.consumer import Subscription
+
+CONSUMER = "reporting.kpi-projection"
+
+
+def hold_generation(session: Session) -> None:
+    row = session.execute(select(generation.c.id).where(generation.c.id == 1).with_for_update(read=True)).first()
+    if row is None:
+        insert_ignore(session, generation, [{"id": 1, "generation": 1, "swapped_at": None}])
+
+
+def touch_freshness(session: Session, topic: str, now, event_time, count: int = 1) -> None:
+    """Record that `count` events of `topic`, the newest from `event_time`, were applied now."""
+    insert_ignore(session, freshness, [{"topic": topic, "last_applied_at": now, "last_event_at": event_time,
+                                        "events_applied": 0}])
+    session.execute(update(freshness).where(freshness.c.topic == topic).values(
+        last_applied_at=now, last_event_at=event_time, events_applied=freshness.c.events_applied + count))
+
+
+def _live(handler: Handler):
+    def handle(uow, event: CloudEvent, data: dict) -> None:
+        hold_generation(uow.session)
+        store = SqlStore(uow.session, LIVE)
+        if store.claim([event.id]):
+            handler(store, event.time, data)
+            store.flush()
+        touch_freshness(uow.session, catalogue.get(event.type).topic, uow.clock.now(), event.time)
+    return handle
+
+
+def subscriptions(runtime) -> list[Subscription]:
+    # One group over the four topics: reporting is not on any latency path, and one
+    # group gives one lag figure per topic to watch.
+    return [Subscription(CONSUMER, {name: _live(handler) for name, handler in HANDLERS.items()})]
