@@ -2,6 +2,7 @@
 processes, the broker between them) shows up in reporting's KPIs within seconds, and a
 KPI past its threshold reaches the site's coordinator by email through notifications."""
 import datetime as dt
+import re
 import time
 import uuid
 
@@ -54,6 +55,15 @@ def test_demo_activity_reaches_the_kpis_within_seconds(platform, org, site_netwo
     coordinator = kpis(platform, org, role="coordinator", site_id=site)
     assert coordinator["periods"][-1]["kpis"]["checkins_completed"]["value"] == 10
     assert coordinator["current"]["crisis_plan_coverage"] == {"value": None, "withheld": True}  # 1 of 5
+
+    # The dashboard page shows the same figures.
+    session = bearer(platform.settings, role="admin", org=org)["Authorization"][len("Bearer "):]
+    page = requests.get(f"{platform.urls['reporting']}/staff/dashboard", params={"site": site}, timeout=10,
+                        cookies={"circles_session": session})
+    assert page.status_code == 200 and "<svg" in page.text and "<script" not in page.text
+    words = " ".join(re.sub(r"<[^>]+>", " ", page.text).split())
+    for figure in ("Completed check-ins 10 in", "Days abstinent in last 30 (mean) 22 in", "1 of 5 persons"):
+        assert figure in words, figure
 
 
 def test_a_breached_threshold_emails_the_sites_coordinator(platform, org, site_network):

@@ -107,3 +107,12 @@ def test_site_comparison_and_definitions(reporting):
     assert {"retention_90", "barc10_remission", "caseload_per_peer_worker", "checklist_coverage"} <= keys
     assert all(d["definition"] for d in definitions)
     assert client.get("/kpis/sites?month=2026-1", headers=headers(role="admin")).status_code == 422
+
+
+def test_the_api_docs_define_every_kpi(reporting):
+    from services.reporting.domain.catalogue import KPIS
+    client, _, _ = reporting
+    spec = client.get("/openapi.json").json
+    described = next(tag["description"] for tag in spec["tags"] if tag["name"] == "kpis")
+    for kpi in KPIS:
+        assert f"`{kpi.key}` ({kpi.name}, {kpi.unit}): {kpi.definition}" in described

@@ -9,11 +9,15 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from services.reporting.api.schemas import DEFINITIONS, KpiDefinition, KpiQuery, KpiReport, MonthQuery, SiteComparison
+from services.reporting.domain.catalogue import KPIS
 from services.reporting.usecases import exports, kpis
 from shared.web.auth import current_principal, require_roles
 from shared.web.common import strings, unit_of_work
 
-blp = Blueprint("kpis", __name__, url_prefix="/kpis", description="Key performance indicators")
+# The definitions go into the OpenAPI document (the tag's description) as well.
+DEFINED = "\n".join(f"- `{k.key}` ({k.name}, {k.unit}): {k.definition}" for k in KPIS)
+blp = Blueprint("kpis", __name__, url_prefix="/kpis",
+                description=f"Key performance indicators. Their definitions:\n\n{DEFINED}")
 KPI_ROLES = ("admin", "coordinator")
 
 
