@@ -27,10 +27,12 @@ def hold_generation(session: Session) -> None:
 
 def touch_freshness(session: Session, topic: str, now, event_time, count: int = 1) -> None:
     """Record that `count` events of `topic`, the newest from `event_time`, were applied now."""
-    insert_ignore(session, freshness, [{"topic": topic, "last_applied_at": now, "last_event_at": event_time,
-                                        "events_applied": 0}])
-    session.execute(update(freshness).where(freshness.c.topic == topic).values(
-        last_applied_at=now, last_event_at=event_time, events_applied=freshness.c.events_applied + count))
+    updated = session.execute(update(freshness).where(freshness.c.topic == topic).values(
+        last_applied_at=now, last_event_at=event_time, events_applied=freshness.c.events_applied + count)
+        .returning(freshness.c.topic)).first()
+    if updated is None:  # the topic's first event; a concurrent first insert loses quietly
+        insert_ignore(session, freshness, [{"topic": topic, "last_applied_at": now, "last_event_at": event_time,
+                                            "events_applied": count}])
 
 
 def _live(handler: Handler):

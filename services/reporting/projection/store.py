@@ -41,6 +41,11 @@ class SqlStore:
         """The ids not applied before (nor twice in this list); they count as applied now."""
         wanted = list(dict.fromkeys(event_ids))
         table = self.tables.applied_events
+        if len(wanted) == 1:  # the live path: one statement, the key says whether it was new
+            statement = self._insert(table).values(event_id=wanted[0]).on_conflict_do_nothing()
+            # RETURNING, not rowcount: some drivers report -1 for ON CONFLICT DO NOTHING.
+            inserted = self.session.execute(statement.returning(table.c.event_id)).first()
+            return set(wanted) if inserted is not None else set()
         seen: set[str] = set()
         for start in range(0, len(wanted), CLAIM_CHUNK):
             chunk = wanted[start:start + CLAIM_CHUNK]
