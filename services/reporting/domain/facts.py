@@ -72,13 +72,15 @@ class Facts:
     daily: list[tuple[str, dt.date, str, int]]  # (site, day, metric, value)
 
     def for_site(self, site_id: str | None) -> "Facts":
-        if site_id is None:
-            return self
-        keep = lambda items: [i for i in items if i.site_id == site_id]  # noqa: E731
-        persons = {k: p for k, p in self.persons.items() if p.site_id == site_id}
+        """The facts of one site ('' for persons without one); None: all of them."""
+        return self if site_id is None else self.for_sites({site_id})
+
+    def for_sites(self, site_ids: set[str]) -> "Facts":
+        keep = lambda items: [i for i in items if i.site_id in site_ids]  # noqa: E731
+        persons = {k: p for k, p in self.persons.items() if p.site_id in site_ids}
         return Facts(persons, self.networks, keep(self.checkins), keep(self.misses), keep(self.reviews),
                      keep(self.attendances), keep(self.assessments), self.peer_history,
-                     [d for d in self.daily if d[0] == site_id])
+                     [d for d in self.daily if d[0] in site_ids])
 
     def sites(self) -> list[str]:
         found = {p.site_id for p in self.persons.values()} | {c.site_id for c in self.checkins}

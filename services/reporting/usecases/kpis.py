@@ -36,17 +36,8 @@ def scoped_facts(uow: UnitOfWork, principal: Principal, site_id: str | None, sin
     if site_id:
         return facts.for_site(site_id)
     if principal.site_ids:  # a coordinator of some sites sees those sites together
-        return _sites(facts, principal.site_ids)
+        return facts.for_sites(set(principal.site_ids))
     return facts
-
-
-def _sites(facts: Facts, site_ids: list[str]) -> Facts:
-    parts = [facts.for_site(site) for site in site_ids]
-    merged = Facts({k: v for part in parts for k, v in part.persons.items()}, facts.networks,
-                   *([item for part in parts for item in getattr(part, name)]
-                     for name in ("checkins", "misses", "reviews", "attendances", "assessments")),
-                   facts.peer_history, [row for part in parts for row in part.daily])
-    return merged
 
 
 def resolve_periods(query: Query, now: dt.datetime) -> list[Period]:
