@@ -1,10 +1,12 @@
-"""python -m bench [--only b1|b4|b6|b7] [--events N] [--crisis-events N] [--crisis-interval-ms MS]
-[--crisis-jobs-every S] [--sessions N] [--repeat R] [--database-url URL] [--bootstrap HOST:PORT]
+"""python -m bench [--only b1|b4|b5|b6|b7] [--events N] [--crisis-events N] [--crisis-interval-ms MS]
+[--crisis-jobs-every S] [--replay-events N] [--replay-profile-events N] [--sessions N] [--repeat R]
+[--database-url URL] [--bootstrap HOST:PORT]
 
 B1: the event pipeline (bench/pipeline.py); B4: the crisis path's latency (bench/crisis.py);
-B6: directory search, nearest open now (bench/directory.py); B7: the missed-session detector
-(bench/detector.py). Without --only, B1, B4, B6, then B7 (the slow one last); each writes its
-own section of bench/RESULTS.md when it finishes."""
+B5: projection replay (bench/replay.py); B6: directory search, nearest open now
+(bench/directory.py); B7: the missed-session detector (bench/detector.py). Without --only,
+B1, B4, B6, B5, then B7 (the slow ones last); each writes its own section of
+bench/RESULTS.md when it finishes."""
 from __future__ import annotations
 
 import argparse
@@ -15,16 +17,17 @@ import signal
 import sys
 from pathlib import Path
 
-from bench import crisis, crisis_report, detector, detector_report, directory, pipeline, report
+from bench import (crisis, crisis_report, detector, detector_report, directory, pipeline, replay, replay_report,
+                   report)
 
-BENCHMARKS = ("b1", "b4", "b6", "b7")
+BENCHMARKS = ("b1", "b4", "b5", "b6", "b7")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
-        description="Benchmarks B1 (the Circles event pipeline), B4 (the crisis path's latency) and B7 "
-                    "(the missed-session detector).")
+        description="Benchmarks B1 (the Circles event pipeline), B4 (the crisis path's latency), B5 "
+                    "(projection replay), B6 (directory search) and B7 (the missed-session detector).")
     parser.add_argument("--only", choices=BENCHMARKS, action="append",
                         help="run only this benchmark (repeatable; default: all of them)")
     parser.add_argument("--events", type=int, default=int(os.environ.get("BENCH_EVENTS") or 50000),
@@ -39,6 +42,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--crisis-jobs-every", type=float, default=0.05,
                         help="B4: the worker's JOBS_EVERY_SECONDS, so the dispatcher's interval; 0 leaves it "
                              "unset (the dispatcher's own 1 s) (default: 0.05)")
+    parser.add_argument("--replay-events", type=int,
+                        default=int(os.environ.get("BENCH_REPLAY_EVENTS") or 1000000),
+                        help="B5: events in the replayed history (default: $BENCH_REPLAY_EVENTS or 1000000)")
+    parser.add_argument("--replay-profile-events", type=int, default=100000,
+                        help="B5: events in the one extra replay run under cProfile, on its own broker; "
+                             "0 skips it (default: 100000, at most --replay-events)")
     parser.add_argument("--sessions", type=int, default=int(os.environ.get("BENCH_SESSIONS") or 100000),
                         help="B7: due sessions per repetition (default: $BENCH_SESSIONS or 100000)")
     parser.add_argument("--repeat", type=int, default=3, help="repetitions (default: 3)")
@@ -46,10 +55,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="base database URL; fresh databases are made from it per repetition "
                              "(default: $BENCH_DATABASE_URL, else SQLite files in a temp folder)")
     parser.add_argument("--bootstrap", default=None,
-                        help="B1, B4: an existing broker (default: an embedded broker per repetition on a free port)")
+                        help="B1, B4, B5: an existing broker (default: an embedded broker on a free port, per "
+                             "repetition for B1 and B4, one for the whole of B5)")
     args = parser.parse_args(argv)
-    if args.events < 1 or args.crisis_events < 1 or args.sessions < 1 or args.repeat < 1:
-        parser.error("--events, --crisis-events, --sessions and --repeat must be at least 1")
+    if args.events < 1 or args.crisis_events < 1 or args.replay_events < 1 or args.sessions < 1 or args.repeat < 1:
+        parser.error("--events, --crisis-events, --replay-events, --sessions and --repeat must be at least 1")
+    if args.replay_profile_events < 0:
+        parser.error("--replay-profile-events must not be negative")
     if args.crisis_interval_ms < 0 or args.crisis_jobs_every < 0:
         parser.error("--crisis-interval-ms and --crisis-jobs-every must not be negative")
     args.only = [b for b in BENCHMARKS if b in (args.only or BENCHMARKS)]
@@ -95,6 +107,10 @@ def main(argv: list[str] | None = None) -> int:
         if "b6" in args.only:
             flags = ["--repeat", str(args.repeat)] + (["--database-url", args.database_url] if args.database_url else [])
             directory.main(flags)
+        if "b5" in args.only:
+            outcome = replay.run(replay.Options(args.replay_events, args.repeat, args.database_url, args.bootstrap,
+                                                profile_events=args.replay_profile_events))
+            print(replay_report.write(args.replay_events, command, args.bootstrap, outcome), flush=True)
         if "b7" in args.only:
             runs, dialect, version = detector.run(detector.Options(args.sessions, args.repeat, args.database_url))
             print(detector_report.write(args.sessions, command, dialect, version, runs), flush=True)

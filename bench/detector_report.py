@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 from bench import detector, report, results
+from bench.tables import repetition_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,14 +48,7 @@ def _cell(key: str, value: float) -> str:
 
 
 def _table(title: str, seconds: str | None, value: str | None, rows, median) -> list[str]:
-    columns = [c for c in (seconds, value) if c]
-    names = {seconds: "seconds", value: "ratio" if value == "ratio" else "sessions/s"}
-    lines = [f"#### {title}", "", "| repetition | " + " | ".join(names[c] for c in columns) + " |",
-             "|---|" + "---:|" * len(columns)]
-    for index, row in enumerate(rows, 1):
-        lines.append(f"| {index} | " + " | ".join(_cell(c, row[c]) for c in columns) + " |")
-    lines.append("| **median** | " + " | ".join(f"**{_cell(c, median[c])}**" for c in columns) + " |")
-    return lines + [""]
+    return repetition_table(title, seconds, value, rows, median, _cell, "sessions/s")
 
 
 def code_versions() -> list[str]:

@@ -13,6 +13,7 @@ import kafka
 import sqlalchemy
 
 from bench import results
+from bench.tables import repetition_table
 
 RESULTS = results.RESULTS
 TARGET = 0.30
@@ -98,14 +99,7 @@ def _fmt(key: str, value: float) -> str:
 
 
 def _table(title: str, seconds: str | None, value: str | None, rows, median) -> list[str]:
-    columns = [c for c in (seconds, value) if c]
-    names = {seconds: "seconds", value: "ratio" if value == "ratio" else "events/s"}
-    lines = [f"#### {title}", "", "| repetition | " + " | ".join(names[c] for c in columns) + " |",
-             "|---|" + "---:|" * len(columns)]
-    for index, row in enumerate(rows, 1):
-        lines.append(f"| {index} | " + " | ".join(_cell(c, row[c]) for c in columns) + " |")
-    lines.append("| **median** | " + " | ".join(f"**{_cell(c, median[c])}**" for c in columns) + " |")
-    return lines + [""]
+    return repetition_table(title, seconds, value, rows, median, _cell, "events/s")
 
 
 def _cell(key: str, value: float) -> str:
