@@ -3,6 +3,7 @@ with the clock moved by hand (2026-03-02 09:30 UTC is a Monday)."""
 import datetime as dt
 
 import pytest
+from prometheus_client import REGISTRY
 
 from services.checkins.usecases import detector, rhythms
 
@@ -118,8 +119,10 @@ def test_a_session_without_a_record_is_missed_after_the_grace_period_and_counted
     world.clock.set(dt.datetime(2026, 3, 3, 20, 14, tzinfo=UTC))
     assert world.run(detector.detect_missed) == 0  # grace: 2 hours after the end
     world.clock.set(dt.datetime(2026, 3, 3, 20, 15, tzinfo=UTC))
+    before = REGISTRY.get_sample_value("circles_sessions_missed_total", {"kind": "weekly_checkin"}) or 0
     assert world.run(detector.detect_missed) == 1
     assert world.run(detector.detect_missed) == 0  # never twice
+    assert REGISTRY.get_sample_value("circles_sessions_missed_total", {"kind": "weekly_checkin"}) == before + 1
     world.clock.set(dt.datetime(2026, 3, 10, 21, 0, tzinfo=UTC))
     world.run(detector.detect_missed)
     assert [e["consecutive_misses"] for e in world.events("checkin.missed")] == [1, 2]

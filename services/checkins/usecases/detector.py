@@ -13,6 +13,7 @@ import datetime as dt
 
 from sqlalchemy import or_, select, update
 
+from services.checkins import metrics
 from services.checkins.models import MissStreak, Rhythm, Session
 from shared.db.upsert import insert_ignore
 from shared.db.uow import UnitOfWork
@@ -27,7 +28,7 @@ def detect_missed(uow: UnitOfWork, batch: int = BATCH) -> int:
         Session.status == "scheduled", Session.missed_after <= now,
     ).order_by(Session.missed_after, Session.id).limit(batch).with_for_update(skip_locked=True)).all()
     streaks = _lock_streaks(uow, {session.person_id for session in claimed})
-    marked = 0
+    kinds = []
     for session in _in_person_order(uow, claimed, streaks, now):
         streaks[session.person_id] += 1
         session.status, session.missed_at = "missed", now
@@ -37,11 +38,12 @@ def detect_missed(uow: UnitOfWork, batch: int = BATCH) -> int:
             "organisation_id": session.organisation_id, "site_id": session.site_id, "kind": session.kind,
             "starts_at": session.starts_at, "consecutive_misses": session.consecutive_misses,
         }, subject=session.person_id)
-        marked += 1
+        kinds.append(session.kind)
     if streaks:
         uow.session.execute(update(MissStreak), [{"person_id": p, "consecutive": n} for p, n in streaks.items()])
     uow.commit()
-    return marked
+    metrics.count_missed(kinds)
+    return len(kinds)
 
 
 def _lock_streaks(uow: UnitOfWork, person_ids: set[str]) -> dict[str, int]:
