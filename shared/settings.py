@@ -16,12 +16,18 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _secrets(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
 @dataclasses.dataclass(frozen=True)
 class Settings:
     service: str
     database_url: str
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     jwt_secret: str = DEV_JWT_SECRET
+    # Secrets tokens may still be signed with during a rotation: accepted, never used to sign.
+    jwt_previous_secrets: tuple[str, ...] = ()
     jwt_issuer: str = "circles"
     jwt_audience: str = "circles"
     jwt_ttl_seconds: int = 3600
@@ -53,6 +59,7 @@ ENV_FIELDS: dict[str, tuple[str, type]] = {
     "DATABASE_URL": ("database_url", str),
     "KAFKA_BOOTSTRAP_SERVERS": ("kafka_bootstrap_servers", str),
     "JWT_SECRET": ("jwt_secret", str),
+    "JWT_PREVIOUS_SECRETS": ("jwt_previous_secrets", _secrets),
     "JWT_ISSUER": ("jwt_issuer", str),
     "JWT_AUDIENCE": ("jwt_audience", str),
     "JWT_TTL_SECONDS": ("jwt_ttl_seconds", int),

@@ -67,12 +67,22 @@ def mint_token(settings: Settings, *, subject: str, role: str, organisation_id: 
     return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM)
 
 
+def verify_signed(settings: Settings, token: str, **options) -> dict:
+    """jwt.decode with the current secret, then any previous one (a key rotation in
+    progress); every other check is the caller's `options`, for every key alike."""
+    for secret in (settings.jwt_secret, *settings.jwt_previous_secrets):
+        try:
+            return jwt.decode(token, secret, algorithms=[ALGORITHM], **options)
+        except jwt.InvalidSignatureError:
+            continue
+    raise jwt.InvalidSignatureError("Signature verification failed")
+
+
 def decode_token(settings: Settings, token: str) -> Principal:
     try:
-        claims = jwt.decode(
+        claims = verify_signed(
+            settings,
             token,
-            settings.jwt_secret,
-            algorithms=[ALGORITHM],
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
             options={"require": ["exp", "iat", "sub", "iss", "aud", "jti"]},

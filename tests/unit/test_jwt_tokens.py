@@ -154,3 +154,29 @@ def test_records_without_a_site_are_visible_to_everyone():
 def test_site_ids_compare_as_strings():
     site = uuid.UUID(int=7)
     assert principal(str(site)).can_see_site(site)
+
+
+def test_a_key_rotation_accepts_tokens_signed_with_a_previous_secret(settings):
+    old = settings.with_overrides(jwt_secret=OTHER_SECRET)
+    rotated = settings.with_overrides(jwt_previous_secrets=(OTHER_SECRET,))
+    token = mint_token(old, subject="u", role="admin", organisation_id=ORG)
+    assert decode_token(rotated, token).subject == "u"
+    fresh = mint_token(rotated, subject="v", role="admin", organisation_id=ORG)
+    assert decode_token(settings, fresh).subject == "v"  # new tokens use the current secret only
+    with pytest.raises(TokenError, match="Signature"):
+        decode_token(settings, token)  # once the old secret is dropped, its tokens are refused
+
+
+def test_a_previous_secret_does_not_relax_any_other_check(settings, claims):
+    rotated = settings.with_overrides(jwt_previous_secrets=(OTHER_SECRET,))
+    with pytest.raises(TokenError, match="expired"):
+        decode_token(rotated, encode({**claims, "exp": claims["iat"] - 10}, OTHER_SECRET))
+    with pytest.raises(TokenError):
+        decode_token(rotated, encode({**claims, "aud": "elsewhere"}, OTHER_SECRET))
+    with pytest.raises(TokenError):
+        decode_token(rotated, jwt.encode(claims, None, algorithm="none"))
+
+
+def test_previous_secrets_are_read_as_a_comma_separated_list():
+    settings = load_settings("people", {"JWT_PREVIOUS_SECRETS": " first-old-secret , second-old-secret,"})
+    assert settings.jwt_previous_secrets == ("first-old-secret", "second-old-secret")

@@ -17,7 +17,7 @@ from services.checkins.models.base import new_id
 from services.checkins.usecases.access import STAFF_WITH_CASELOAD, require_person
 from services.checkins.usecases.checkins import RecordCheckin, save_checkin
 from shared.auth import Principal
-from shared.auth.tokens import ALGORITHM
+from shared.auth.tokens import ALGORITHM, verify_signed
 from shared.db.uow import UnitOfWork
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.settings import Settings
@@ -117,9 +117,8 @@ def _verify(settings: Settings, token: str) -> dict:
     # The signature, algorithm, issuer and audience are checked here; expiry is checked
     # against the injectable clock in open_link, hence verify_exp off.
     try:
-        claims = jwt.decode(token, settings.jwt_secret, algorithms=[ALGORITHM], audience=AUDIENCE,
-                            issuer=settings.jwt_issuer,
-                            options={"verify_exp": False, "require": ["lnk", "sub", "org", "exp", "aud", "iss"]})
+        claims = verify_signed(settings, token, audience=AUDIENCE, issuer=settings.jwt_issuer,
+                               options={"verify_exp": False, "require": ["lnk", "sub", "org", "exp", "aud", "iss"]})
     except jwt.PyJWTError as exc:
         raise LinkInvalid("This link is not valid.") from exc
     if not isinstance(claims["exp"], int) or not all(isinstance(claims[k], str) for k in ("lnk", "sub", "org")):
