@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: dev test test-unit test-integration test-e2e lint-imports bench migrate clean browser
+.PHONY: dev test test-unit test-integration test-e2e lint-imports bench migrate clean browser monitoring-tools
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,13 @@ browser:
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
 	  || echo "chromium not installed: the browser tests will be skipped"
 
-test: $(STAMP) lint-imports browser
+# Debian's prometheus brings promtool: the rule tests and the real-scrape test use both.
+monitoring-tools:
+	@command -v promtool >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus; } \
+	  || echo "prometheus not installed: the promtool and scrape tests will be skipped"
+
+test: $(STAMP) lint-imports browser monitoring-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-unit: $(STAMP)
