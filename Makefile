@@ -33,7 +33,7 @@ browser:
 # Debian's prometheus brings promtool: the rule tests and the real-scrape test use both.
 monitoring-tools:
 	@command -v promtool >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
-	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus; } \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus; } \
 	  || echo "prometheus not installed: the promtool and scrape tests will be skipped"
 
 test: $(STAMP) lint-imports browser monitoring-tools
