@@ -77,3 +77,17 @@ def test_the_projection_consumer_reports_its_lag_per_topic(runtime):
     finally:
         stop.set()
         thread.join(30)
+
+
+def test_retention_gauges_cover_the_last_year_of_intakes(runtime):
+    h = History()
+    persons = [h.person(utc(2025, 10, 1), SITE_NORTH) for _ in range(11)]
+    for person in persons[:6]:
+        h.checkin(person, utc(2025, 12, 20))  # in the 30 days before day 90 (30 December)
+    h.discharge(persons[10], utc(2025, 11, 1))
+    apply_live(runtime, h.events)
+    with runtime.uow() as uow:
+        refresh_kpis(uow)
+    assert sample("circles_kpi", organisation=ORG_A, site=SITE_NORTH, kpi="retention_90") == 6 / 11
+    assert sample("circles_kpi", organisation=ORG_A, site=SITE_NORTH, kpi="retention_30") is None  # 0 of 11
+    assert sample("circles_kpi", organisation=ORG_A, site=SITE_SOUTH, kpi="retention_90") is None
