@@ -31,6 +31,9 @@ class Settings:
     jwt_issuer: str = "circles"
     jwt_audience: str = "circles"
     jwt_ttl_seconds: int = 3600
+    # Topics a worker finds missing are created so (3 suits one machine; see docs/operations.md).
+    kafka_topic_partitions: int = 3
+    kafka_replication_factor: int = 1
     kafka_session_timeout_ms: int = 6000
     kafka_heartbeat_interval_ms: int = 2000
     relay_batch_size: int = 500
@@ -63,6 +66,8 @@ ENV_FIELDS: dict[str, tuple[str, type]] = {
     "JWT_ISSUER": ("jwt_issuer", str),
     "JWT_AUDIENCE": ("jwt_audience", str),
     "JWT_TTL_SECONDS": ("jwt_ttl_seconds", int),
+    "KAFKA_TOPIC_PARTITIONS": ("kafka_topic_partitions", int),
+    "KAFKA_REPLICATION_FACTOR": ("kafka_replication_factor", int),
     "KAFKA_SESSION_TIMEOUT_MS": ("kafka_session_timeout_ms", int),
     "KAFKA_HEARTBEAT_INTERVAL_MS": ("kafka_heartbeat_interval_ms", int),
     "RELAY_BATCH_SIZE": ("relay_batch_size", int),

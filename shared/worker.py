@@ -12,12 +12,14 @@ import os
 import signal
 import threading
 
+from kafka.errors import KafkaError
 from prometheus_client import start_http_server
 
+from shared.events import dlq_topic_for, topic_for
 from shared.jobs import run_forever
 from shared.logs import configure_logging
 from shared.messaging.consumer import ConsumerLoop
-from shared.messaging.kafka import broker_reachable, make_consumer, make_producer
+from shared.messaging.kafka import broker_reachable, ensure_topics, make_consumer, make_producer
 from shared.messaging.relay import OutboxRelay
 from shared.runtime import Runtime
 
@@ -82,6 +84,25 @@ def _wait_for_broker(runtime: Runtime, stop: threading.Event) -> bool:
     return False
 
 
+def worker_topics(worker: "Worker") -> list[str]:
+    """The topics a worker writes or reads: its own, those it consumes, and their
+    dead-letter twins (it dead-letters what it cannot consume)."""
+    own = topic_for(worker.runtime.spec.name)
+    consumed = {topic for consumer in worker.consumers for topic in consumer.subscription.topics}
+    return sorted({t for topic in {own, *consumed} for t in (topic, dlq_topic_for(topic))})
+
+
+def _ensure_topics(worker: "Worker") -> None:
+    """Create missing topics with the configured partitions and replication. Where the
+    operator manages topics (a managed Kafka without create rights), say so and go on."""
+    settings = worker.runtime.settings
+    try:
+        ensure_topics(settings.kafka_bootstrap_servers, worker_topics(worker), settings.kafka_topic_partitions,
+                      settings.kafka_replication_factor)
+    except KafkaError:
+        log.warning("could not create topics; expecting them to exist", exc_info=True)
+
+
 def run_worker(runtime: Runtime) -> None:
     configure_logging(runtime.spec.name, runtime.settings.log_level)
     port = os.environ.get("WORKER_METRICS_PORT")
@@ -93,6 +114,7 @@ def run_worker(runtime: Runtime) -> None:
     if not _wait_for_broker(runtime, stop):
         return
     worker = Worker(runtime, stop)
+    _ensure_topics(worker)
     worker.start()
     log.info("worker started", extra={"fields": {"consumers": [c.name for c in worker.consumers],
                                                   "jobs": [job.name for job in worker.jobs]}})

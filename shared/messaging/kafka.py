@@ -56,11 +56,12 @@ def make_consumer(settings: Settings, group_id: str, **overrides) -> KafkaConsum
     return KafkaConsumer(**config)
 
 
-def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int = DEFAULT_PARTITIONS) -> None:
+def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int = DEFAULT_PARTITIONS,
+                  replication_factor: int = 1) -> None:
     admin = KafkaAdminClient(bootstrap_servers=bootstrap_list(bootstrap_servers), client_id="circles-admin")
     try:
         existing = set(admin.list_topics())
-        missing = [NewTopic(t, partitions, 1) for t in topics if t not in existing]
+        missing = [NewTopic(t, partitions, replication_factor) for t in topics if t not in existing]
         if missing:
             try:
                 admin.create_topics(missing)
