@@ -39,6 +39,7 @@ from shared.messaging.dead_letter import send_to_dead_letter
 log = logging.getLogger(__name__)
 Handler = Callable[[UnitOfWork, CloudEvent, dict], None]
 MAX_INFRA_BACKOFF = 5.0
+DEAD_LETTER_REASONS = ("bad_envelope", "unknown_type", "invalid_data", "handler_failed")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,6 +79,8 @@ class ConsumerLoop:
         self.max_retries = max_retries
         self.backoff_seconds = backoff_seconds
         self._stop = threading.Event()
+        for reason in DEAD_LETTER_REASONS:  # at 0 from the start, so a first dead letter is an increase
+            metrics.EVENTS_DEAD_LETTERED.labels(service, subscription.name, reason)
 
     @property
     def name(self) -> str:
@@ -115,12 +118,16 @@ class ConsumerLoop:
             log.warning("offset commit failed; records will be redelivered", exc_info=True)
 
     def _report_lag(self, consumer: KafkaConsumer) -> None:
+        """Records behind the end of the log, summed over this member's partitions of each topic."""
         try:
+            lag: dict[str, int] = {}
             for tp in consumer.assignment():
                 end = consumer.highwater(tp)
                 position = consumer.position(tp, timeout_ms=0) if end is not None else None
                 if end is not None and position is not None:
-                    metrics.CONSUMER_LAG.labels(self.service, self.name, tp.topic).set(max(end - position, 0))
+                    lag[tp.topic] = lag.get(tp.topic, 0) + max(end - position, 0)
+            for topic, behind in lag.items():
+                metrics.CONSUMER_LAG.labels(self.service, self.name, topic).set(behind)
         except Exception:  # noqa: BLE001 - lag is best effort, never a reason to stop
             pass
 
