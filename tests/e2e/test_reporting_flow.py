@@ -70,8 +70,11 @@ def test_a_breached_threshold_emails_the_sites_coordinator(platform, org, site_n
     network, site, persons = site_network
     tag = uuid.uuid4().hex[:8]
     email = f"coordinator-{tag}@e2e.example"
-    platform.people_call(org, "POST", "/staff", email=email, display_name="Cory", role="coordinator",
-                         site_ids=[site], password="a long enough password")
+    coordinator = platform.people_call(org, "POST", "/staff", email=email, display_name="Cory", role="coordinator",
+                                       site_ids=[site], password="a long enough password")["id"]
+    # Notifications must know the coordinator before the breach is routed (people.events).
+    wait_until(lambda: setup.notifications_db(platform, "SELECT 1 FROM staff WHERE staff_id = :s", s=coordinator), 60,
+               message="notifications to hear of the coordinator")
     wait_until(lambda: kpis(platform, org, site_id=site)["current"]["active_persons"]["value"] == 5, 30,
                message="reporting to count the five persons")
     response = requests.post(f"{platform.urls['reporting']}/thresholds", timeout=10,
