@@ -144,7 +144,8 @@ class WorkerProcess:
         env = {k: v for k, v in os.environ.items()
                if not k.startswith("NOTIFICATIONS_") and k not in ENV_FIELDS and k != "WORKER_METRICS_PORT"}
         env.update(NOTIFICATIONS_DATABASE_URL=url, KAFKA_BOOTSTRAP_SERVERS=bootstrap,
-                   NOTIFICATIONS_SMTP_HOST="127.0.0.1", NOTIFICATIONS_SMTP_PORT=str(smtp_port), PYTHONUNBUFFERED="1")
+                   NOTIFICATIONS_SMTP_HOST="127.0.0.1", NOTIFICATIONS_SMTP_PORT=str(smtp_port), PYTHONUNBUFFERED="1",
+                   CIRCLES_DEV="1")  # a benchmark: the development JWT secret is fine
         if jobs_every:  # 0: every job at its own pace (the dispatcher every second)
             env["JOBS_EVERY_SECONDS"] = str(jobs_every)
         self.log_path = log_path

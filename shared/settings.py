@@ -20,6 +20,22 @@ def _secrets(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
+def _limit(value: str) -> tuple[int, int] | None:
+    """A rate limit as "<requests>/<seconds>" (e.g. "300/60"); "off" (or 0 requests) turns it off."""
+    text = value.strip().lower()
+    if text in {"off", "none", "0"}:
+        return None
+    count, _, seconds = text.partition("/")
+    limit = (int(count), int(seconds or 60))
+    if limit[0] < 0 or limit[1] <= 0:
+        raise ValueError(f"a rate limit is <requests>/<seconds> with both positive, not {value!r}")
+    return limit if limit[0] else None
+
+
+class InsecureSettings(RuntimeError):
+    """A process was started with settings that are only fit for development or tests."""
+
+
 @dataclasses.dataclass(frozen=True)
 class Settings:
     service: str
@@ -47,7 +63,19 @@ class Settings:
     clock_file: str = ""
     # When set, every scheduled job runs this often instead of at its own pace (tests, demos).
     jobs_every_seconds: float = 0.0
+    # Rate limits of the endpoints anyone can reach, as (requests, seconds) per window, or
+    # None for no limit. Counted per process (shared.web.ratelimit): with N gunicorn
+    # workers and R replicas a client gets up to N x R times as many.
+    rate_limit_login: tuple[int, int] | None = (20, 300)  # failed logins per client address
+    rate_limit_login_account: tuple[int, int] | None = (10, 900)  # failed logins per e-mail address
+    rate_limit_self_checkin: tuple[int, int] | None = (30, 300)  # self check-in page requests per address
+    rate_limit_directory: tuple[int, int] | None = (300, 60)  # public directory and feeds per address
+    # Reverse proxies in front of the web apps whose X-Forwarded-For entry names the client
+    # (0: the connecting address is the client).
+    trusted_proxies: int = 0
     testing: bool = False
+    # `make dev` and demos (CIRCLES_DEV=1): the development JWT secret is accepted.
+    dev_mode: bool = False
 
     @property
     def event_source(self) -> str:
@@ -79,6 +107,11 @@ ENV_FIELDS: dict[str, tuple[str, type]] = {
     "COOKIE_SECURE": ("cookie_secure", _bool),
     "CLOCK_FILE": ("clock_file", str),
     "JOBS_EVERY_SECONDS": ("jobs_every_seconds", float),
+    "RATE_LIMIT_LOGIN": ("rate_limit_login", _limit),
+    "RATE_LIMIT_LOGIN_ACCOUNT": ("rate_limit_login_account", _limit),
+    "RATE_LIMIT_SELF_CHECKIN": ("rate_limit_self_checkin", _limit),
+    "RATE_LIMIT_DIRECTORY": ("rate_limit_directory", _limit),
+    "TRUSTED_PROXIES": ("trusted_proxies", int),
 }
 
 
@@ -99,4 +132,20 @@ def load_settings(service: str, environ: Mapping[str, str] | None = None) -> Set
         if raw not in (None, ""):
             values[field] = parser(raw)
     values["testing"] = _bool(env.get("CIRCLES_TESTING", "0"))
+    values["dev_mode"] = _bool(env.get("CIRCLES_DEV", "0"))
     return Settings(service=service, **values)
+
+
+def require_real_secret(settings: Settings) -> None:
+    """Refuse to serve or work with the development JWT secret outside development and tests.
+
+    Anyone who knows that secret (it is in this file) could mint a token for any role. The
+    web app and the worker call this when they start; `make dev` sets CIRCLES_DEV=1 and
+    the tests CIRCLES_TESTING=1.
+    """
+    if settings.testing or settings.dev_mode:
+        return
+    if DEV_JWT_SECRET in (settings.jwt_secret, *settings.jwt_previous_secrets):
+        raise InsecureSettings(
+            f"{settings.service}: JWT_SECRET is the development secret; set JWT_SECRET to a long random "
+            "value (openssl rand -hex 32), or CIRCLES_DEV=1 for a development machine.")

@@ -22,6 +22,7 @@ from shared.messaging.consumer import ConsumerLoop
 from shared.messaging.kafka import broker_reachable, ensure_topics, make_consumer, make_producer
 from shared.messaging.relay import OutboxRelay
 from shared.runtime import Runtime
+from shared.settings import require_real_secret
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,7 @@ def _ensure_topics(worker: "Worker") -> None:
 
 
 def run_worker(runtime: Runtime) -> None:
+    require_real_secret(runtime.settings)
     configure_logging(runtime.spec.name, runtime.settings.log_level)
     port = os.environ.get("WORKER_METRICS_PORT")
     if port:

@@ -56,7 +56,9 @@ def main() -> None:
     (ROOT / "var" / "metrics").mkdir(parents=True, exist_ok=True)
     migrate_all()
     demo.bootstrap_organisation()
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    # CIRCLES_DEV: a development machine, where the development JWT secret is accepted.
+    env = {**os.environ, "CIRCLES_DEV": os.environ.get("CIRCLES_DEV", "1"),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     honcho = subprocess.Popen(
         [sys.executable, "-m", "honcho", "-f", "deploy/local/Procfile", "-d", str(ROOT), "start"], env=env,
     )

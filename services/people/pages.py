@@ -11,11 +11,16 @@ from services.people.api.common import unit_of_work
 from services.people.api.person_schemas import PersonIn
 from services.people.usecases import assessments, consents, contacts, crisis_plans, network_health, organisations, persons
 from shared.errors import Forbidden, Invalid
+from shared.web import ratelimit
 from shared.web.auth import SESSION_COOKIE, current_principal, public
 from shared.web.pages import environment, render, require_same_origin
+from shared.web.security import allow_inline_style
 
 blp = Blueprint("pages", __name__)
 ENV = environment(Path(__file__).parent / "templates")
+# The printable crisis plan keeps its print styles in the page, so a saved copy prints the
+# same; the Content-Security-Policy allows exactly that text.
+allow_inline_style(ENV, "crisis_plan_print.html")
 PURPOSE = "care_coordination"
 
 
@@ -39,11 +44,13 @@ def login():
         return render(ENV, "login.html", next=request.args.get("next", ""), error=None)
     require_same_origin()
     settings = current_app.extensions["circles"].settings
+    email = request.form.get("email", "")
+    ratelimit.guard_login(email)  # too many failures from here or for this account: 429
     try:
         with unit_of_work() as uow:
-            token, account = organisations.issue_token(uow, settings, request.form.get("email", ""),
-                                                 request.form.get("password", ""))
+            token, account = organisations.issue_token(uow, settings, email, request.form.get("password", ""))
     except Forbidden as refused:
+        ratelimit.login_failed(email)
         return render(ENV, "login.html", status=401, next=request.form.get("next", ""), error=str(refused))
     response = redirect(_safe_next(request.form.get("next"), account.role), code=303)
     response.set_cookie(SESSION_COOKIE, token, max_age=settings.jwt_ttl_seconds, httponly=True,

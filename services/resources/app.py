@@ -11,4 +11,7 @@ def create_app(settings=None, clock=None):
         "Public directory of meetings, drop-ins, helplines and practical services.",
         [directory.blp, hsds.blp, formats.blp], settings=settings, clock=clock,
         page_blueprints=(public_pages.blp, staff_pages.blp, listing_form.blp, staff_import.blp),
+        # Every public endpoint (the directory pages and the JSON, CSV and iCalendar feeds)
+        # is rate limited per client address (shared.web.ratelimit).
+        public_rate_limit="directory",
     )

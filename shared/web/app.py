@@ -9,15 +9,17 @@ from werkzeug.exceptions import HTTPException
 from shared.clock import Clock
 from shared.logs import configure_logging
 from shared.runtime import Runtime, ServiceSpec
-from shared.settings import Settings
-from shared.web import auth, health, observability, pages
+from shared.settings import Settings, require_real_secret
+from shared.web import auth, health, observability, pages, ratelimit, security
+from shared.web import input_guard
 from shared.web.problems import DOMAIN_ERRORS, ProblemApi, handle_domain_error, handle_unexpected
 
 
 def create_service_app(spec: ServiceSpec, title: str, description: str, blueprints: list,
                        settings: Settings | None = None, clock: Clock | None = None,
-                       page_blueprints: tuple = ()) -> Flask:
+                       page_blueprints: tuple = (), public_rate_limit: str | None = None) -> Flask:
     runtime = Runtime(spec, settings=settings, clock=clock)
+    require_real_secret(runtime.settings)
     configure_logging(spec.name, runtime.settings.log_level)
     app = Flask(f"circles.{spec.name}")
     app.config.update(
@@ -46,10 +48,13 @@ def create_service_app(spec: ServiceSpec, title: str, description: str, blueprin
     pages.install_assets(app)
     observability.install(app, spec.name)
     auth.install(app)
+    input_guard.install(app)  # NUL / lone surrogates in any input: a 4xx problem, never a 500
     app.register_error_handler(Exception, handle_unexpected)
     for error in DOMAIN_ERRORS:
         app.register_error_handler(error, handle_domain_error)
     app.register_error_handler(HTTPException, api.handle_http_exception)
+    security.install(app)  # headers on every response; an error page for pages
+    ratelimit.install(app, public_rate_limit)
     api.register_blueprint(health.blp)
     for blueprint in blueprints:
         api.register_blueprint(blueprint)

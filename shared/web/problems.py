@@ -30,9 +30,9 @@ def problem(status: int, title: str, detail: str | None = None, headers: dict | 
 
 class ProblemSchema(ma.Schema):
     """RFC 9457 problem details, as every Circles error is answered (documentation)."""
-    type = ma.fields.String(metadata={"description": "A URI for the problem type; about:blank"})
-    title = ma.fields.String()
-    status = ma.fields.Integer()
+    type = ma.fields.String(required=True, metadata={"description": "A URI for the problem type; about:blank"})
+    title = ma.fields.String(required=True)
+    status = ma.fields.Integer(required=True, metadata={"description": "The HTTP status code"})
     detail = ma.fields.String()
     errors = ma.fields.Dict(metadata={"description": "Validation errors by location and field"})
 
@@ -41,6 +41,15 @@ class ProblemApi(Api):
     """flask-smorest's Api, answering every HTTP error as problem+json."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def _register_responses(self):
+        """flask-smorest's default error responses, documented as application/problem+json
+        (what handle_http_exception and the domain error handlers answer)."""
+        self.DEFAULT_RESPONSE_CONTENT_TYPE = PROBLEM_JSON
+        try:
+            super()._register_responses()
+        finally:
+            del self.DEFAULT_RESPONSE_CONTENT_TYPE  # successes stay application/json
 
     def handle_http_exception(self, error: HTTPException):
         data = getattr(error, "data", None) or {}

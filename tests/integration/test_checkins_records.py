@@ -58,6 +58,43 @@ def test_attendance_from_the_directory_or_typed_in_and_the_person_may_record_the
     assert "SMART" not in str(events)
 
 
+def test_an_attendance_picked_from_the_directory_alone_answers_as_documented(world):
+    """Found by Schemathesis: the answer's empty meeting_name broke the documented minLength 1."""
+    person = world.person()
+    picked = world.client.post(f"/persons/{person.id}/attendances", json={
+        "directory_event_id": "na-riverside-tuesday", "mode": "in_person", "attended_on": "2026-03-01"},
+        headers=world.headers())
+    assert picked.status_code == 201 and picked.json["meeting_name"] == ""
+    documented = world.client.get("/openapi.json").json["components"]["schemas"]["AttendanceOut"]
+    assert "minLength" not in documented["properties"]["meeting_name"]
+
+
+@pytest.mark.parametrize("query", [{"starts_before": "0001-01-01T00:00:00.0+00:02"},
+                                   {"starts_from": "9999-12-31T23:59:00-00:02"}])
+def test_a_session_window_at_the_ends_of_the_calendar_is_a_problem_not_a_500(world, query):
+    """Found by Schemathesis (GET /sessions?starts_before=0001-01-01T00:00:00.0+00:02): moved
+    to UTC, the time overflowed Python's calendar."""
+    response = world.client.get("/sessions", query_string=query, headers=world.headers())
+    assert response.status_code == 422 and response.content_type == "application/problem+json"
+    assert set(response.json["errors"]["query"]) == set(query)
+
+
+def test_a_check_in_completed_at_the_ends_of_the_calendar_is_refused(world):
+    person = world.person()
+    response = world.client.post("/checkins", json={"person_id": person.id, "wellbeing": 7,
+                                                    "completed_at": "0001-01-01T00:00:00+00:02"},
+                                 headers=world.as_staff(person.peer_worker))
+    assert response.status_code == 422 and "completed_at" in response.json["errors"]["json"]
+
+
+@pytest.mark.parametrize("path", ["/checkins", "/sessions", "/action-items"])
+def test_an_offset_past_any_database_integer_is_a_problem_not_a_500(world, path):
+    """Found by Schemathesis (offset=682778849021673472000 overflowed SQLite and PostgreSQL)."""
+    response = world.client.get(path, query_string={"offset": 682778849021673472000}, headers=world.headers())
+    assert response.status_code == 422 and response.content_type == "application/problem+json"
+    assert "offset" in response.json["errors"]["query"]
+
+
 def test_action_items_are_tracked_to_done_and_announced_once_when_overdue_locally(world):
     person = world.person(timezone="America/New_York", region="US")
     item = world.client.post(f"/persons/{person.id}/action-items", json={

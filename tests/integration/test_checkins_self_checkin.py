@@ -46,7 +46,7 @@ def test_a_link_works_once(world):
     token = mint(world, person)
     page = world.client.get(f"/self-checkin/{token}")
     assert page.status_code == 200 and "<legend>How are you feeling today?" in page.get_data(as_text=True)
-    assert page.headers["Cache-Control"] == "no-store" and page.headers["Referrer-Policy"] == "same-origin"
+    assert page.headers["Cache-Control"] == "no-store" and page.headers["Referrer-Policy"] == "no-referrer"
     thanks = send(world, token, "7", "Help with my rent letter")
     assert thanks.status_code == 200 and "Your check-in was sent" in thanks.get_data(as_text=True)
     again = send(world, token, "3")

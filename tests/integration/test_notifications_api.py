@@ -1,5 +1,6 @@
 """The notifications API: inbox, delivery log, rules and preferences, with their access rules."""
 import json
+import uuid
 
 import pytest
 
@@ -26,6 +27,16 @@ def test_staff_read_their_inbox_urgent_first_and_mark_messages_read(world):
     me = world.headers(role="participant", person_id=sam.id)
     assert len(world.client.get("/inbox", headers=me).json) == 1  # Sam's own gentle reminder
     assert world.client.get("/inbox", headers=world.headers(role="supporter")).status_code == 403
+
+
+def test_an_offset_past_any_database_integer_is_a_problem_not_a_500(world):
+    """Found by Schemathesis: GET /inbox?offset=682778849021673472000 overflowed the database."""
+    sam = world.person()
+    for path in ("/inbox", f"/persons/{sam.id}/deliveries"):
+        response = world.client.get(path, query_string={"offset": 682778849021673472000},
+                                    headers=world.headers(role="admin"))
+        assert response.status_code == 422 and response.content_type == "application/problem+json"
+        assert "offset" in response.json["errors"]["query"]
 
 
 def test_the_delivery_log_shows_reasons_without_bodies_to_the_care_team_only(world):
@@ -80,6 +91,9 @@ def test_recipients_set_their_own_quiet_hours_and_coordinators_theirs(world):
                             headers=world.headers()).status_code == 200
     assert world.client.put(f"/recipients/contact/{sam.sister}/preferences", json={"quiet_start": "25:00"},
                             headers=world.headers()).status_code == 422
+    for bad in ({"quiet_start": "22:00\n"}, {"timezone": "Europe"}):  # Europe: IsADirectoryError was a 500
+        refused = world.client.put(f"/recipients/contact/{sam.sister}/preferences", json=bad, headers=world.headers())
+        assert refused.status_code == 422 and refused.content_type == "application/problem+json", bad
     assert world.client.put(f"/recipients/contact/{sam.sister}/preferences", json={"locale": "es"},
                             headers=bearer(world.settings, role="admin", org=ORG_B)).status_code == 404
 
@@ -96,3 +110,18 @@ def test_the_attempt_log_keeps_the_reason_but_not_the_address(world):
     [text] = [d for d in log if d["recipient_kind"] == "person" and d["channel"] == "sms"]
     assert text["status"] == "failed" and text["reason"] == "rejected"
     assert "<address>" in text["attempt_log"][0]["detail"] and "07700" not in json.dumps(log)
+
+
+def test_a_coordinator_sets_preferences_only_for_recipients_at_their_sites(world):
+    """Found by the authorization matrix: a coordinator of another site could change a
+    person's quiet hours. Outside your sites a recipient does not exist (404)."""
+    hub, cafe = str(uuid.uuid4()), str(uuid.uuid4())
+    sam = world.person()
+    world.apply("person.updated", sam.id, person_id=sam.id, site_id=hub, timezone="Europe/London", region="GB",
+                preferred_method="text", updated_at=world.clock.now())
+    hub_staff = world.staff("peer_worker", site_ids=(hub,))
+    at_cafe, at_hub = world.headers(sites=[cafe]), world.headers(sites=[hub])
+    for kind, recipient in (("person", sam.id), ("contact", sam.sister), ("staff", hub_staff)):
+        path = f"/recipients/{kind}/{recipient}/preferences"
+        assert world.client.put(path, json={"locale": "es"}, headers=at_cafe).status_code == 404, kind
+        assert world.client.put(path, json={"locale": "es"}, headers=at_hub).status_code == 200, kind

@@ -19,6 +19,22 @@ def test_health_readiness_metrics_and_openapi(service, client_for):
     assert unknown.status_code == 404 and unknown.content_type == "application/problem+json"
 
 
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_description_documents_what_ops_endpoints_and_errors_answer(service, client_for):
+    """Found by Schemathesis: /healthz, /readyz and /metrics documented only the default
+    (error) response, and errors were documented as application/json."""
+    client, _ = client_for(service)
+    spec = client.get("/openapi.json").json
+    paths = spec["paths"]
+    assert "application/json" in paths["/healthz"]["get"]["responses"]["200"]["content"]
+    assert "application/json" in paths["/readyz"]["get"]["responses"]["200"]["content"]
+    assert "application/problem+json" in paths["/readyz"]["get"]["responses"]["503"]["content"]
+    assert "text/plain" in paths["/metrics"]["get"]["responses"]["200"]["content"]
+    [media_type] = spec["components"]["responses"]["DEFAULT_ERROR"]["content"]
+    assert media_type == "application/problem+json"
+    assert set(spec["components"]["schemas"]["Problem"]["required"]) == {"type", "title", "status"}
+
+
 def test_readiness_fails_with_a_problem_when_the_broker_is_unreachable(settings_for):
     from services.checkins.app import create_app
     from shared.db.migrations import upgrade

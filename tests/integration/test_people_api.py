@@ -29,6 +29,10 @@ def test_person_validation_and_scoping(client_for):
                       headers=bearer(settings))
     assert bad.status_code == 422
     assert set(bad.json["errors"]["json"]) == {"display_name", "timezone", "region"}
+    # "America" is a folder of the zone database (IsADirectoryError was a 500); "GB\n" passed `^..$`
+    folder = client.post("/persons", json={"display_name": "Jo", "timezone": "America", "region": "GB\n"},
+                         headers=bearer(settings))
+    assert folder.status_code == 422 and set(folder.json["errors"]["json"]) == {"timezone", "region"}
     person = client.post("/persons", json={"display_name": "Jo", "timezone": "America/New_York", "region": "US-NY"},
                          headers=bearer(settings)).json
     assert client.get(f"/persons/{person['id']}", headers=bearer(settings)).status_code == 200

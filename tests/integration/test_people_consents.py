@@ -1,5 +1,6 @@
 """Consent over time: propose, sign, decide, revoke, supersede, expire, disclose."""
 import datetime as dt
+import json
 
 import pytest
 
@@ -127,3 +128,24 @@ def test_disclosures_need_consent_and_are_accounted_for(world, clock):
     assert "re-disclos" in made["notice"].lower() or "redisclos" in made["notice"].lower()
     [logged] = world.client.get(f"{world.base}/disclosures", headers=world.coordinator).json
     assert (logged["recipient"], logged["channel"]) == (world.sponsor, "email")
+
+
+def test_an_expiry_at_the_ends_of_the_calendar_is_refused(world, clock):
+    body = terms(world, clock, expires_at="9999-12-31T23:59:00-00:02")  # a 500 once moved to UTC
+    response = world.client.post(f"{world.base}/consents", json=body, headers=world.coordinator)
+    assert response.status_code == 422 and "expires_at" in response.json["errors"]["json"]
+
+
+@pytest.mark.parametrize("discloser, message", [
+    ("Northside\x00Recovery", "NUL characters"),  # PostgreSQL cannot store NUL in text: it was a 500
+    ("Northside \ud800Recovery", "lone surrogates"),  # not encodable as UTF-8 on either database
+])
+def test_text_no_database_can_store_is_refused_with_a_problem(world, clock, discloser, message):
+    """Found by the Schemathesis run (tests/security/test_fuzz_openapi.py)."""
+    body = json.dumps(terms(world, clock, discloser=discloser))  # json escapes both as \u0000 / \ud800
+    response = world.client.post(f"{world.base}/consents", data=body, content_type="application/json",
+                                 headers=world.coordinator)
+    assert response.status_code == 422, response.json
+    assert response.content_type == "application/problem+json"
+    assert message in response.json["errors"]["json"]["discloser"][0]
+    assert world.client.get(f"{world.base}/consents", headers=world.coordinator).json == []

@@ -52,7 +52,9 @@ def test_update_and_remove(world):
 @pytest.mark.parametrize("bad", [{"circle": "centre"}, {"label": "great"}, {"reliability": 6},
                                  {"helpfulness": 0}, {"hours_end": None}, {"hours_start": "25:00"},
                                  {"support_types": ["money"]}, {"role": "boss"}, {"name": ""},
-                                 {"agreement": {"limits": "none"}}])
+                                 {"agreement": {"limits": "none"}},
+                                 # a trailing newline or another script's digits passed `^..$` / `\d`
+                                 {"hours_start": "09:00\n"}, {"hours_end": "2\u0660:00"}])
 def test_invalid_contacts_are_refused_and_nothing_is_written(world, bad):
     response = world.client.post(world.contacts_path, json=contact(**bad), headers=world.coordinator)
     assert response.status_code == 422, bad

@@ -77,6 +77,19 @@ def test_bad_queries_are_problems_not_errors(reporting, query):
     assert response.content_type == "application/problem+json"
 
 
+# Found by Schemathesis: month=0000-01 matched the YYYY-MM pattern and failed in the view;
+# the ends of the calendar (years 1 and 9999) failed in the period arithmetic.
+@pytest.mark.parametrize("path", ["/kpis/sites?month=0000-01", "/kpis/sites?month=9999-12",
+                                  "/kpis/sites?month=0001-01", "/kpis/sites?month=2026-01%0A",
+                                  "/kpis?to=9999-12-31", "/kpis?from=0001-01&to=0001-02",
+                                  "/kpis?to=0001-01-01&granularity=year", "/kpis/export.csv?to=9999-12-31"])
+def test_dates_outside_any_report_are_problems_not_errors(reporting, path):
+    client, _, headers = reporting
+    response = client.get(path, headers=headers(role="admin"))
+    assert response.status_code == 422, response.json
+    assert response.content_type == "application/problem+json"
+
+
 def test_roles_and_tokens(reporting):
     client, _, headers = reporting
     for path in ("/kpis", "/kpis/sites", "/kpis/export.csv", "/kpis/definitions"):

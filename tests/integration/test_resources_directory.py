@@ -109,6 +109,22 @@ def test_bad_meetings_are_refused_with_reasons(directory):
     assert bad.status_code == 422 and set(bad.json["errors"]["json"]) == {"time", "timezone"}
 
 
+@pytest.mark.parametrize("bad", [
+    {"time": "09:00\n"},  # passed `^..$` and did not fit VARCHAR(5): a 500 on both databases
+    {"time": "0\u0669:00"},  # `\d` took an Arabic-Indic digit
+    {"postal_code": "M1 2AB" * 10},  # longer than its VARCHAR(20): a 500 on PostgreSQL
+    {"city": "x" * 121}, {"conference_phone": "1" * 61}, {"url": "https://example.org/" + "a" * 500},
+    {"timezone": "US"},  # a folder of the zone database: ZoneInfo raised IsADirectoryError, a 500
+])
+def test_values_that_do_not_fit_their_columns_are_refused(directory, bad):
+    """Found by Schemathesis (tests/security/test_fuzz_openapi.py)."""
+    client, _, editor = directory
+    response = client.post("/listings", json={**RIVERSIDE, "slug": "too-long", **bad}, headers=editor)
+    assert response.status_code == 422, response.json
+    assert response.content_type == "application/problem+json"
+    assert set(response.json["errors"]["json"]) == set(bad)
+
+
 def test_the_meeting_guide_feed_round_trips_to_identical_listings(directory, client_for):
     client, _, _ = directory
     exported = client.get(f"/meeting-guide.json?organisation_id={ORG_A}").json
@@ -143,6 +159,21 @@ def test_a_malformed_feed_loses_nothing_and_reports_each_bad_row(directory):
     assert len(client.get("/listings?kind=meeting").json["items"]) == 2
 
 
+def test_feed_rows_that_do_not_fit_their_columns_are_rejected_not_a_500(directory):
+    """Feed rows skip ListingIn: their lengths, patterns and zones are checked on their own."""
+    client, _, editor = directory
+    rows = [{"name": "Long postcode", "slug": "long-postcode", "postal_code": "M1 2AB" * 10},
+            {"name": "Newline", "slug": "newline", "day": 1, "time": "09:00\n"},
+            {"name": "Folder zone", "slug": "folder-zone", "timezone": "US"},
+            {"name": "Slug newline", "slug": "slug-newline\n"},
+            {"name": "Fine", "slug": "fine", "day": 2, "time": "18:30"}]
+    report = client.post("/imports/meeting-guide", json={"feed": rows}, headers=editor)
+    assert report.status_code == 200, report.json
+    assert report.json["added"] == ["fine"]
+    assert [r["index"] for r in report.json["rejected"]] == [0, 1, 2, 3]
+    assert "postal_code is longer than 20 characters" in report.json["rejected"][0]["reasons"]
+
+
 def test_an_import_for_a_site_the_caller_does_not_work_at_is_refused(directory):
     client, app, _ = directory
     settings = app.extensions["circles"].settings
@@ -151,3 +182,25 @@ def test_an_import_for_a_site_the_caller_does_not_work_at_is_refused(directory):
         "feed": [], "site_id": "aaaaaaaa-0000-4000-8000-000000000002"})
     assert refused.status_code == 403
     assert len(client.get("/listings?kind=meeting").json["items"]) == 2
+
+
+def test_a_site_feed_syncs_only_that_sites_meetings(directory):
+    """A coordinator of one site imports for that site: other sites' meetings are neither
+    retired nor renamed through their slugs (found by the authorization matrix)."""
+    client, app, editor = directory
+    settings = app.extensions["circles"].settings
+    north, south = "aaaaaaaa-0000-4000-8000-000000000001", "bbbbbbbb-0000-4000-8000-000000000002"
+    feed = client.get(f"/meeting-guide.json?organisation_id={ORG_A}").json
+    south_coordinator = bearer(settings, role="coordinator", sites=[south])
+    assert client.post("/imports/meeting-guide", headers=south_coordinator,
+                       json={"feed": []}).status_code == 422  # which of their sites?
+    hijack = [{**feed[0], "name": "Renamed from another site"},
+              {"name": "South Tuesday", "slug": "south-tuesday", "day": 2, "time": "18:30"}]
+    report = client.post("/imports/meeting-guide", headers=south_coordinator,
+                         json={"feed": hijack, "site_id": south}).json
+    assert report["added"] == ["south-tuesday"] and report["removed"] == []
+    assert report["rejected"][0]["reasons"] == ["that slug is a listing of another site"]
+    names = [hit["listing"]["name"] for hit in client.get("/listings?kind=meeting").json["items"]]
+    assert feed[0]["name"] in names and "Renamed from another site" not in names and len(names) == 3
+    north_feed = client.post("/imports/meeting-guide", headers=editor, json={"feed": [], "site_id": north}).json
+    assert north_feed["removed"] == []  # the South meeting and the unsited ones are not North's to retire

@@ -102,6 +102,15 @@ def test_hsds_filters_by_proximity_postcode_text_organisation_and_modification(d
     assert hsds_names(client, "modified_after=2026-03-02T09:31:00") == []
 
 
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00%2B00:02", "9999-12-31T23:59:00-00:02", "0001-01-01T00:00:00"])
+def test_a_modification_time_at_the_ends_of_the_calendar_is_a_problem_not_a_500(directory, moment):
+    """Found by Schemathesis: moved to UTC, such a time overflowed Python's calendar."""
+    client, _, _, _ = directory
+    response = client.get(f"/hsds/services?modified_after={moment}")
+    assert response.status_code == 422 and response.content_type == "application/problem+json"
+    assert "modified_after" in response.json["errors"]["query"]
+
+
 def test_a_retired_listing_is_an_inactive_service_and_leaves_the_list(directory):
     client, _, editor, ids = directory
     client.post(f"/listings/{ids['hub-cafe']}/retire", headers=editor)

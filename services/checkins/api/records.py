@@ -11,7 +11,7 @@ from services.checkins.domain import agenda
 from services.checkins.usecases import action_items, reviews
 from services.checkins.usecases.access import STAFF_WITH_CASELOAD
 from shared.web.auth import current_principal, require_roles
-from shared.web.common import Page, unit_of_work
+from shared.web.common import Instant, Page, unit_of_work
 
 blp = Blueprint("records", __name__, description="Monthly reviews, mutual-help attendance, action items")
 TEXT = {"load_default": "", "validate": validate.Length(max=4000)}
@@ -19,7 +19,7 @@ TEXT = {"load_default": "", "validate": validate.Length(max=4000)}
 
 class ReviewIn(ma.Schema):
     session_id = fields.UUID(load_default=None, allow_none=True)
-    completed_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    completed_at = Instant(load_default=None, allow_none=True)
     safety = fields.String(**TEXT)
     goals = fields.String(**TEXT)
     medication = fields.String(**TEXT)
@@ -45,6 +45,8 @@ class AttendanceIn(ma.Schema):
 
 
 class AttendanceOut(AttendanceIn):
+    meeting_name = fields.String(metadata={
+        "description": "The name typed in; empty when the meeting was picked from the directory without one"})
     id = fields.String()
     person_id = fields.String()
     recorded_by = fields.String()

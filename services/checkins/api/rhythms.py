@@ -10,7 +10,7 @@ from services.checkins.domain import agenda
 from services.checkins.usecases import rhythms, sessions
 from services.checkins.usecases.access import STAFF_WITH_CASELOAD
 from shared.web.auth import current_principal, require_roles
-from shared.web.common import Page, unit_of_work
+from shared.web.common import Instant, Page, unit_of_work
 
 blp = Blueprint("rhythms", __name__, description="Rhythms (RFC 5545 recurrences) and their sessions")
 
@@ -82,12 +82,12 @@ class SessionQuery(Page):
     person_id = fields.UUID(load_default=None)
     site_id = fields.UUID(load_default=None)
     status = fields.String(load_default=None, validate=validate.OneOf(agenda.SESSION_STATUSES))
-    starts_from = fields.AwareDateTime(load_default=None)
-    starts_before = fields.AwareDateTime(load_default=None)
+    starts_from = Instant(load_default=None)
+    starts_before = Instant(load_default=None)
 
 
 class RescheduleIn(ma.Schema):
-    starts_at = fields.AwareDateTime(required=True)
+    starts_at = Instant(required=True)
     duration_minutes = fields.Integer(load_default=None, validate=validate.Range(5, 480))
 
 

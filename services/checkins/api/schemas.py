@@ -3,6 +3,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from services.checkins.domain import agenda
+from shared.web.common import MAX_OFFSET, Instant
 
 
 class RiskFlagIn(ma.Schema):
@@ -39,7 +40,7 @@ class CheckinIn(ma.Schema):
     session_id = fields.UUID(load_default=None, allow_none=True,
                              metadata={"description": "The session this check-in is for; when absent, the "
                                                       "person's session whose window holds completed_at"})
-    completed_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    completed_at = Instant(load_default=None, allow_none=True)
     wellbeing = fields.Integer(required=True, validate=validate.Range(1, 10),
                                metadata={"description": "Wellbeing today, 1 (worst) to 10 (best)"})
     wins = fields.String(load_default="", validate=validate.Length(max=4000))
@@ -77,4 +78,4 @@ class CheckinOut(ma.Schema):
 class CheckinQuery(ma.Schema):
     person_id = fields.UUID(load_default=None)
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 200))
-    offset = fields.Integer(load_default=0, validate=validate.Range(0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, MAX_OFFSET))

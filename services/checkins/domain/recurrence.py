@@ -28,7 +28,8 @@ class RecurrenceError(ValueError):
 def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    # OSError: a folder of the zone database ("US", "Europe") is no zone but IsADirectoryError
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise RecurrenceError(f"{name!r} is not an IANA time zone.", "timezone") from exc
 
 

@@ -14,15 +14,13 @@ from shared.errors import Invalid
 from shared.web.auth import public
 from shared.web.common import unit_of_work
 from shared.web.pages import environment, render, require_same_origin
+from shared.web.ratelimit import rate_limited
+from shared.web.security import secret_url
 
 blp = Blueprint("self_checkin", __name__)
 ENV = environment(Path(__file__).resolve().parents[1] / "templates")
 log = logging.getLogger(__name__)
 
-# The token is in the URL: keep it out of caches, search engines and other sites' logs.
-# "same-origin", not "no-referrer": under no-referrer browsers send `Origin: null` with
-# the form post, which require_same_origin rightly refuses.
-PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "same-origin", "X-Robots-Tag": "noindex"}
 KEYPAD = {letter: digit for digit, letters in {"2": "ABC", "3": "DEF", "4": "GHI", "5": "JKL", "6": "MNO",
                                                "7": "PQRS", "8": "TUV", "9": "WXYZ"}.items() for letter in letters}
 
@@ -36,8 +34,12 @@ def dial(number: str) -> str:
 ENV.filters["dial"] = dial
 
 
+# The token is in the URL: @secret_url keeps it out of caches, search engines and every
+# Referer (Referrer-Policy: no-referrer), and @rate_limited slows anyone trying links.
 @blp.route("/self-checkin/<token>", methods=["GET"])
 @public
+@secret_url
+@rate_limited("self_checkin")
 def form(token: str):
     try:
         with unit_of_work() as uow:
@@ -49,8 +51,12 @@ def form(token: str):
 
 @blp.route("/self-checkin/<token>", methods=["POST"])
 @public
+@secret_url
+@rate_limited("self_checkin")
 def submit(token: str):
-    require_same_origin()
+    # Under no-referrer the browser posts this form with `Origin: null`; that is accepted
+    # here only because the URL itself holds the secret another site cannot know.
+    require_same_origin(opaque_origin_ok=True)
     wellbeing, help_text = _wellbeing(request.form.get("wellbeing")), request.form.get("help", "")
     talk_now = request.form.get("talk_now") == "yes"
     try:
@@ -78,9 +84,7 @@ def _refused(refused: Exception):
 
 
 def _page(template: str, status: int = 200, **context):
-    response = render(ENV, template, status=status, **context)
-    response.headers.update(PRIVATE)
-    return response
+    return render(ENV, template, status=status, **context)
 
 
 def _numbers(region: str):

@@ -13,10 +13,10 @@ from services.notifications.usecases import queries
 from shared.auth.caseload import STAFF_WITH_CASELOAD
 from shared.errors import Invalid
 from shared.web.auth import current_principal, require_roles
-from shared.web.common import Page, unit_of_work
+from shared.web.common import Page, Pattern, unit_of_work
 
 blp = Blueprint("notifications", __name__, description="Inbox, delivery log, rules and quiet hours")
-HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 24-hour.")
+HHMM = Pattern(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Use HH:MM, 24-hour.")
 INBOX_ROLES = (*STAFF_WITH_CASELOAD, "operator", "participant")
 
 
@@ -73,7 +73,7 @@ class RulesSchema(ma.Schema):
     quiet_start = fields.String(validate=HHMM)
     quiet_end = fields.String(validate=HHMM)
     rate_limit_per_hour = fields.Integer(validate=validate.Range(1, 100))
-    locale = fields.String(validate=validate.Regexp(r"^[a-z]{2}(-[A-Z]{2})?$"))
+    locale = fields.String(validate=Pattern(r"^[a-z]{2}(-[A-Z]{2})?$"))
     webhook_url = fields.Url(allow_none=True, schemes={"https", "http"}, metadata={
         "description": "The organisation's incoming webhook for rules addressed to 'webhook'"})
     overridden = fields.List(fields.String(), dump_only=True)
@@ -83,7 +83,7 @@ class PreferencesSchema(ma.Schema):
     quiet_start = fields.String(allow_none=True, validate=HHMM)
     quiet_end = fields.String(allow_none=True, validate=HHMM)
     timezone = fields.String(allow_none=True)
-    locale = fields.String(allow_none=True, validate=validate.Regexp(r"^[a-z]{2}(-[A-Z]{2})?$"))
+    locale = fields.String(allow_none=True, validate=Pattern(r"^[a-z]{2}(-[A-Z]{2})?$"))
 
 
 @blp.route("/inbox")
@@ -150,5 +150,6 @@ def preferences(body, kind, recipient_id):
 def _check_zone(name: str) -> None:
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    # OSError: a folder of the zone database ("US", "Europe") is no zone but IsADirectoryError
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise Invalid("Not an IANA time zone.", "timezone") from exc

@@ -80,6 +80,17 @@ def change_rules(uow: UnitOfWork, principal: Principal, changes: dict) -> dict:
     return rules(uow, principal)
 
 
+def _at_coordinators_sites(uow: UnitOfWork, principal: Principal, kind: str, recipient) -> bool:
+    """A coordinator with a site list reaches persons (and their contacts) at those sites or
+    at none, and staff who share one of them; admins and unrestricted coordinators, anyone."""
+    if principal.role == "admin" or not principal.site_ids:
+        return True
+    if kind == "staff":
+        return bool(set(recipient.site_ids or ()) & set(principal.site_ids))
+    person = recipient if kind == "person" else uow.session.get(Person, recipient.person_id)
+    return person is not None and (person.site_id is None or person.site_id in principal.site_ids)
+
+
 def set_preferences(uow: UnitOfWork, principal: Principal, kind: str, recipient_id: str, values: dict):
     """A recipient's own quiet hours, time zone and language: set by them, or by an admin
     or coordinator of the recipient's organisation."""
@@ -93,6 +104,8 @@ def set_preferences(uow: UnitOfWork, principal: Principal, kind: str, recipient_
         mine = owner_of(principal) == (kind, recipient_id)
     if not mine and principal.role not in ("admin", "coordinator"):
         raise Forbidden("Only the recipient or a coordinator can change these preferences.")
+    if not mine and not _at_coordinators_sites(uow, principal, kind, recipient):
+        raise NotFound("No such recipient.")  # as everywhere: outside your sites does not exist
     row = uow.session.merge(RecipientPreferences(recipient_kind=kind, recipient_id=recipient_id,
                                                  updated_at=uow.clock.now(), **values))
     uow.commit()

@@ -12,6 +12,7 @@ from shared.web.common import Page, access_purpose, strings, unit_of_work  # noq
 def valid_timezone(name: str) -> None:
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    # OSError: a folder of the zone database ("US", "Europe") is no zone but IsADirectoryError
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ma.ValidationError("Not a known IANA time zone.") from exc
 

@@ -10,6 +10,7 @@ from services.people.api.common import access_purpose, unit_of_work
 from services.people.domain import consent as rules
 from services.people.usecases import consents, disclosures, shared_view
 from shared.web.auth import current_principal
+from shared.web.common import Instant
 
 blp = Blueprint("consents", __name__, url_prefix="/persons/<uuid:person_id>",
                 description="Consent: who may see what, for which purpose, until when")
@@ -24,7 +25,7 @@ class ConsentIn(ma.Schema):
     data_classes = fields.List(fields.String(validate=DATA_CLASS), required=True, validate=validate.Length(min=1))
     purposes = fields.List(fields.String(validate=PURPOSE), required=True, validate=validate.Length(min=1))
     discloser = fields.String(required=True, validate=validate.Length(1, 200))
-    expires_at = fields.AwareDateTime(load_default=None, allow_none=True)
+    expires_at = Instant(load_default=None, allow_none=True)
     expiry_event = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["end_of_treatment"]))
 
 

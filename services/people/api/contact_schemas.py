@@ -3,8 +3,9 @@ from marshmallow import fields, validate
 
 from services.people.domain.network import CIRCLES, CONTACT_ROLES, LABELS, SUPPORT_TYPES
 from services.people.models.person import CONTACT_METHODS
+from shared.web.common import Pattern
 
-HOUR = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 24-hour.")
+HOUR = Pattern(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Use HH:MM, 24-hour.")
 RATING = validate.Range(1, 5)
 
 

@@ -10,7 +10,11 @@ from marshmallow import fields, validate
 from services.people.api.common import unit_of_work, valid_timezone
 from services.people.models.organisation import SITE_KINDS
 from services.people.usecases import invitations, organisations
+from shared.errors import Forbidden
+from shared.web import ratelimit
 from shared.web.auth import current_principal, public
+from shared.web.common import Pattern
+from shared.web.problems import PROBLEM_JSON, ProblemSchema
 
 blp = Blueprint("organisation", __name__, description="Logging in, sites and staff")
 
@@ -60,11 +64,18 @@ class Token(MethodView):
     @blp.doc(security=[])
     @blp.arguments(TokenIn)
     @blp.response(200, TokenOut)
+    @blp.alt_response(429, schema=ProblemSchema, content_type=PROBLEM_JSON,
+                      description="Too many failed logins from this address or for this account; see Retry-After")
     def post(self, body):
         """Exchange email and password for the bearer JWT every Circles service accepts."""
         settings = current_app.extensions["circles"].settings
-        with unit_of_work() as uow:
-            token, account = organisations.issue_token(uow, settings, body["email"], body["password"])
+        ratelimit.guard_login(body["email"])
+        try:
+            with unit_of_work() as uow:
+                token, account = organisations.issue_token(uow, settings, body["email"], body["password"])
+        except Forbidden:
+            ratelimit.login_failed(body["email"])
+            raise
         return {"access_token": token, "token_type": "Bearer", "expires_in": settings.jwt_ttl_seconds,
                 "role": account.role}
 
@@ -156,7 +167,7 @@ class OrganisationIn(ma.Schema):
     assessment_interval_days = fields.Integer(validate=validate.Range(30, 90),
                                               metadata={"description": "Assessment reviews, every 30-90 days"})
     emergency_numbers = fields.Dict(
-        keys=fields.String(validate=validate.Regexp(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")),
+        keys=fields.String(validate=Pattern(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$")),
         values=fields.List(fields.Nested(NumberIn), validate=validate.Length(min=1)),
         metadata={"description": "Numbers per ISO 3166 region, replacing the built-in UK/US tables there"})
 

@@ -3,8 +3,9 @@ from marshmallow import fields, validate
 
 from services.people.api.common import Page, valid_timezone
 from services.people.models.person import CONTACT_METHODS, STATUSES
+from shared.web.common import Pattern
 
-REGION = validate.Regexp(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$", error="Use an ISO 3166 code such as GB or US-NY.")
+REGION = Pattern(r"^[A-Z]{2}(-[A-Z0-9]{1,3})?$", error="Use an ISO 3166 code such as GB or US-NY.")
 
 
 class PersonIn(ma.Schema):

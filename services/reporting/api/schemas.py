@@ -11,7 +11,28 @@ from services.reporting.domain.catalogue import KPIS
 from services.reporting.domain.periods import GRANULARITIES
 from services.reporting.usecases.thresholds import THRESHOLD_KPIS
 
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])\Z")
+# Periods are cut and compared a month or a year either side of what is asked for, so
+# the ends of Python's calendar (year 1, year 9999) failed with a 500; no report needs them.
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+RANGE_MESSAGE = f"Reports cover {EARLIEST.year} to {LATEST.year}."
+
+
+def _in_range(day: dt.date) -> dt.date:
+    if not EARLIEST <= day <= LATEST:
+        raise ma.ValidationError(RANGE_MESSAGE)
+    return day
+
+
+def _a_real_month(text: str) -> None:
+    """YYYY-MM that is also a calendar month in range ("0000-01" matches the pattern but is not)."""
+    if not MONTH.match(text):
+        raise ma.ValidationError("Use YYYY-MM.")
+    try:
+        first = dt.date.fromisoformat(f"{text}-01")
+    except ValueError as exc:
+        raise ma.ValidationError("Use YYYY-MM.") from exc
+    _in_range(first)
 
 
 class DayOrMonth(fields.Field):
@@ -27,10 +48,10 @@ class DayOrMonth(fields.Field):
             if MONTH.match(text):
                 first = dt.date.fromisoformat(f"{text}-01")
                 if not self.end_of_month:
-                    return first
+                    return _in_range(first)
                 following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-                return following - dt.timedelta(days=1)
-            return dt.date.fromisoformat(text)
+                return _in_range(following - dt.timedelta(days=1))
+            return _in_range(dt.date.fromisoformat(text))
         except ValueError as exc:
             raise ma.ValidationError("Use YYYY-MM-DD or YYYY-MM.") from exc
 
@@ -45,7 +66,8 @@ class KpiQuery(ma.Schema):
 
 
 class MonthQuery(ma.Schema):
-    month = fields.String(load_default=None, validate=validate.Regexp(MONTH, error="Use YYYY-MM."))
+    month = fields.String(load_default=None, validate=_a_real_month,
+                          metadata={"description": "A month, YYYY-MM", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"})
 
 
 class ShownValue(ma.Schema):

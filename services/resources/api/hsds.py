@@ -11,7 +11,7 @@ from marshmallow import fields, validate
 
 from services.resources.usecases import hsds
 from shared.web.auth import public
-from shared.web.common import unit_of_work
+from shared.web.common import Instant, unit_of_work
 
 blp = Blueprint("hsds", __name__, url_prefix="/hsds",
                 description="Open Referral HSDS 3.0: services, their locations, phones and schedules (read-only)")
@@ -20,7 +20,8 @@ blp = Blueprint("hsds", __name__, url_prefix="/hsds",
 class HsdsQuery(ma.Schema):
     search = fields.String(load_default=None, validate=validate.Length(1, 100), metadata={"description": "Free text"})
     organization_id = fields.UUID(load_default=None)
-    modified_after = fields.DateTime(load_default=None, metadata={"description": "On or after; UTC if no offset"})
+    modified_after = Instant(default_timezone=dt.timezone.utc, load_default=None,
+                             metadata={"description": "On or after; UTC if no offset"})
     postcode = fields.String(load_default=None, validate=validate.Length(1, 20),
                              metadata={"description": "The listing's own postcode, ignoring case and spaces"})
     proximity = fields.Float(load_default=None, validate=validate.Range(min=0, min_inclusive=False, max=20_000_000),

@@ -7,14 +7,16 @@ from webargs.fields import DelimitedList
 
 from services.resources.domain.attendance import OPTIONS
 from services.resources.models.listing import KINDS, SERVICE_CATEGORIES
+from shared.web.common import Pattern
 
-HHMM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 24-hour.")
+HHMM = Pattern(r"^([01][0-9]|2[0-3]):[0-5][0-9]$", error="Use HH:MM, 24-hour.")
 
 
 def _zone(name: str) -> None:
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    # OSError: a folder of the zone database ("US", "Europe") is no zone but IsADirectoryError
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ma.ValidationError("Not an IANA time zone.") from exc
 
 
@@ -29,12 +31,14 @@ class PhoneSchema(ma.Schema):
     type = fields.String(load_default="voice", validate=validate.OneOf(("voice", "text")))
 
 
+# Optional text; the columns that are VARCHAR(n) get Length(max=n) below (PostgreSQL
+# refuses longer values, which was a 500), the TEXT ones stay unbounded.
 TEXT = {"load_default": None, "allow_none": True}
 
 
 class ListingIn(ma.Schema):
     kind = fields.String(required=True, validate=validate.OneOf(KINDS))
-    slug = fields.String(required=True, validate=validate.Regexp(r"^[a-z0-9][a-z0-9_-]{0,63}$"))
+    slug = fields.String(required=True, validate=Pattern(r"^[a-z0-9][a-z0-9_-]{0,63}$"))
     name = fields.String(required=True, validate=validate.Length(1, 255))
     site_id = fields.UUID(**TEXT)
     timezone = fields.String(required=True, validate=_zone)
@@ -50,26 +54,26 @@ class ListingIn(ma.Schema):
     closed_dates = fields.List(fields.Date(), load_default=list, metadata={"description": "Holiday closures"})
     formatted_address = fields.String(**TEXT)
     address = fields.String(**TEXT)
-    city = fields.String(**TEXT)
-    state = fields.String(**TEXT)
-    postal_code = fields.String(**TEXT)
-    country = fields.String(**TEXT)
-    region = fields.String(**TEXT)
-    sub_region = fields.String(**TEXT)
+    city = fields.String(validate=validate.Length(max=120), **TEXT)
+    state = fields.String(validate=validate.Length(max=120), **TEXT)
+    postal_code = fields.String(validate=validate.Length(max=20), **TEXT)
+    country = fields.String(validate=validate.Length(max=60), **TEXT)
+    region = fields.String(validate=validate.Length(max=120), **TEXT)
+    sub_region = fields.String(validate=validate.Length(max=120), **TEXT)
     latitude = fields.Float(validate=validate.Range(-90, 90), **TEXT)
     longitude = fields.Float(validate=validate.Range(-180, 180), **TEXT)
     approximate = fields.Boolean(load_default=False)
-    location = fields.String(**TEXT)
+    location = fields.String(validate=validate.Length(max=255), **TEXT)
     location_notes = fields.String(**TEXT)
-    group = fields.String(**TEXT)
+    group = fields.String(validate=validate.Length(max=255), **TEXT)
     group_notes = fields.String(**TEXT)
     notes = fields.String(**TEXT)
-    conference_url = fields.Url(**TEXT)
+    conference_url = fields.Url(validate=validate.Length(max=500), **TEXT)
     conference_url_notes = fields.String(**TEXT)
-    conference_phone = fields.String(validate=validate.Regexp(r"^\+?[0-9,*#]+$"), **TEXT)
+    conference_phone = fields.String(validate=[Pattern(r"^\+?[0-9,*#]+$"), validate.Length(max=60)], **TEXT)
     conference_phone_notes = fields.String(**TEXT)
-    url = fields.Url(**TEXT)
-    feedback_url = fields.Url(**TEXT)
+    url = fields.Url(validate=validate.Length(max=500), **TEXT)
+    feedback_url = fields.Url(validate=validate.Length(max=500), **TEXT)
     phones = fields.List(fields.Nested(PhoneSchema), load_default=list)
     area_served = fields.String(validate=validate.Length(1, 20), **TEXT)
     topics = fields.List(fields.String(), load_default=list)

@@ -11,8 +11,9 @@ import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-HHMM = re.compile(r"^([01]?\d|2[0-3]):[0-5]\d$")
+HHMM = re.compile(r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$")
 CONFERENCE_PHONE = re.compile(r"^\+?[0-9,*#]+$")
+# Patterns are matched whole (fullmatch): a closing `$` alone let "09:00\n" through.
 TEXT_FIELDS = ("notes", "location", "location_notes", "group", "group_notes", "formatted_address", "address",
                "city", "state", "postal_code", "country", "region", "sub_region", "conference_url",
                "conference_url_notes", "conference_phone_notes", "url", "feedback_url")
@@ -33,18 +34,18 @@ def parse_row(row: dict, default_timezone: str) -> dict:
     if not isinstance(name, str) or not name.strip() or len(name) > 255:
         reasons.append("name is required (at most 255 characters)")
     slug = str(row.get("slug", ""))
-    if not SLUG.match(slug):
+    if not SLUG.fullmatch(slug):
         reasons.append("slug is required: lower-case letters, digits, - and _, at most 64")
     days = _days(row.get("day"), reasons)
     start, end = _times(row, reasons)
     timezone = row.get("timezone") or default_timezone
     try:
         ZoneInfo(str(timezone))
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as "US"
         reasons.append(f"timezone {timezone!r} is not an IANA time zone")
     latitude, longitude = _coordinates(row, reasons)
     phone = row.get("conference_phone")
-    if phone and not CONFERENCE_PHONE.match(str(phone)):
+    if phone and not CONFERENCE_PHONE.fullmatch(str(phone)):
         reasons.append("conference_phone takes digits, an optional leading +, and , * #")
     types = row.get("types") or []
     if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
@@ -77,7 +78,7 @@ def _times(row: dict, reasons: list[str]) -> tuple[str | None, str | None]:
     start, end = row.get("time"), row.get("end_time")
     if start in (None, ""):
         return None, None
-    if not HHMM.match(str(start)) or (end not in (None, "") and not HHMM.match(str(end))):
+    if not HHMM.fullmatch(str(start)) or (end not in (None, "") and not HHMM.fullmatch(str(end))):
         reasons.append("time and end_time are HH:MM, 24-hour")
         return None, None
     start = _pad(str(start))

@@ -20,6 +20,7 @@ from services.resources.usecases import search
 from shared.web.auth import public
 from shared.web.common import unit_of_work
 from shared.web.pages import environment, render
+from shared.web.security import frameable
 
 blp = Blueprint("directory_pages", __name__)
 ENV = environment(Path(__file__).resolve().parents[1] / "templates")
@@ -69,12 +70,9 @@ def directory():
 
 @blp.route("/directory/embed")
 @public
+@frameable  # any café's website may frame this page: nothing private, no form that changes anything
 def embed():
-    response = _page("directory_embed.html")
-    # Any café's website may frame this page; it holds nothing private and no forms that change anything.
-    response.headers["Content-Security-Policy"] = "frame-ancestors *"
-    response.headers.pop("X-Frame-Options", None)
-    return response
+    return _page("directory_embed.html")
 
 
 def _page(template: str):

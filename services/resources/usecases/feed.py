@@ -61,14 +61,20 @@ def import_feed(uow: UnitOfWork, principal: Principal, rows: object, default_tim
         raise Invalid("A Meeting Guide feed is a JSON array of meetings.", "feed")
     if site_id and not principal.can_see_site(site_id):
         raise Forbidden("That site is not one of yours.")
+    if principal.site_ids and not site_id:
+        raise Invalid("Say which of your sites this feed is for (site_id).", "site_id")
     report, seen = Report(), set()
-    existing = {listing.slug: listing for listing in uow.session.scalars(select(Listing).where(
-        Listing.organisation_id == principal.organisation_id, Listing.kind == "meeting"))}
+    existing, elsewhere = _meetings_in_scope(uow, principal, site_id)
     for index, row in enumerate(rows):
         slug = str(row.get("slug", "")) if isinstance(row, dict) else ""
         seen.add(slug)
         try:
+            if slug in elsewhere:
+                raise RowError(["that slug is a listing of another site"])
             fields = parse_row(row, default_timezone)
+            too_long = _too_long(fields)
+            if too_long:
+                raise RowError(too_long)
         except RowError as exc:
             report.rejected.append({"index": index, "slug": slug or None, "reasons": exc.reasons})
             continue
@@ -80,6 +86,28 @@ def import_feed(uow: UnitOfWork, principal: Principal, rows: object, default_tim
             report.removed.append(slug)
     uow.commit()
     return report
+
+
+def _meetings_in_scope(uow: UnitOfWork, principal: Principal, site_id: str | None) -> tuple[dict, set[str]]:
+    """A feed for one site syncs that site's meetings only (its missing meetings retire);
+    a feed without a site, the organisation's. Slugs of listings outside the scope are
+    off limits: updating one would move it, re-creating it would clash."""
+    listings_of_org = list(uow.session.scalars(
+        select(Listing).where(Listing.organisation_id == principal.organisation_id)))
+    in_scope = {listing.slug: listing for listing in listings_of_org
+                if listing.kind == "meeting" and (site_id is None or listing.site_id == site_id)}
+    return in_scope, {listing.slug for listing in listings_of_org} - set(in_scope)
+
+
+def _too_long(fields: dict) -> list[str]:
+    """Values longer than their VARCHAR(n) column: PostgreSQL refuses them (it was a 500)."""
+    columns = Listing.__table__.columns
+    reasons = []
+    for name, value in fields.items():
+        length = getattr(columns[name].type, "length", None) if name in columns else None
+        if isinstance(value, str) and length and len(value) > length:
+            reasons.append(f"{name} is longer than {length} characters")
+    return reasons
 
 
 def _upsert(uow, principal, listing: Listing | None, fields: dict, site_id, report: Report) -> None:
