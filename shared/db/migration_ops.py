@@ -1,4 +1,5 @@
-"""Migration steps for the tables every service shares (outbox, processed events).
+"""Migration steps for the tables every service shares (outbox, processed events, ended
+sessions, erased subjects).
 
 Versioned by name: a later change to these tables is a new function (`..._v2`) that
 services call from a new revision, never an edit of this one.
@@ -44,3 +45,26 @@ def drop_messaging_tables_v1() -> None:
     op.drop_index("ix_outbox_unpublished", table_name="outbox")
     op.drop_index("ix_outbox_key_unpublished", table_name="outbox")
     op.drop_table("outbox")
+
+
+def create_privacy_tables_v1() -> None:
+    op.create_table(
+        "ended_sessions",
+        sa.Column("token_id", sa.String(length=64), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("token_id"),
+    )
+    op.create_index("ix_ended_sessions_expires_at", "ended_sessions", ["expires_at"])
+    op.create_table(
+        "erased_subjects",
+        sa.Column("subject_hash", sa.String(length=64), nullable=False),
+        sa.Column("erased_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("subject_hash"),
+    )
+
+
+def drop_privacy_tables_v1() -> None:
+    op.drop_table("erased_subjects")
+    op.drop_index("ix_ended_sessions_expires_at", table_name="ended_sessions")
+    op.drop_table("ended_sessions")

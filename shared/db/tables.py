@@ -1,4 +1,5 @@
-"""Tables every service database has: the outbox and the processed-events log.
+"""Tables every service database has: the outbox, the processed-events log, the ended
+sessions (logouts) and the erased subjects.
 
 Each service owns its own MetaData; these factories add the shared tables to it so the
 service's migrations create them next to its domain tables.
@@ -63,9 +64,33 @@ def processed_events_table(metadata: MetaData) -> Table:
     )
 
 
+def ended_sessions_table(metadata: MetaData) -> Table:
+    """Session tokens ended by a logout (by their `jti`): refused until they expire."""
+    return Table(
+        "ended_sessions",
+        metadata,
+        Column("token_id", String(64), primary_key=True),
+        Column("expires_at", UtcDateTime(), nullable=False, index=True),
+        Column("ended_at", UtcDateTime(), nullable=False),
+    )
+
+
+def erased_subjects_table(metadata: MetaData) -> Table:
+    """Persons erased from this database, by a one-way hash of their id only, so that an
+    event about them read again later (a replay, a redelivery) never re-creates them."""
+    return Table(
+        "erased_subjects",
+        metadata,
+        Column("subject_hash", String(64), primary_key=True),
+        Column("erased_at", UtcDateTime(), nullable=False),
+    )
+
+
 def service_base() -> tuple[type[DeclarativeBase], Table, Table]:
     """A fresh declarative base for one service's database, with the shared tables
     already on its metadata: `Base, outbox, processed_events = service_base()`."""
     class Base(DeclarativeBase):
         pass
+    ended_sessions_table(Base.metadata)
+    erased_subjects_table(Base.metadata)
     return Base, outbox_table(Base.metadata), processed_events_table(Base.metadata)
