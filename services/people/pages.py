@@ -13,7 +13,7 @@ from services.people.usecases import assessments, consents, contacts, crisis_pla
 from shared.errors import Forbidden, Invalid
 from shared.web import ratelimit
 from shared.web.auth import SESSION_COOKIE, current_principal, public
-from shared.web.pages import environment, render, require_same_origin
+from shared.web.pages import END_SESSION, environment, render, require_same_origin
 from shared.web.security import allow_inline_style
 
 blp = Blueprint("pages", __name__)
@@ -48,7 +48,8 @@ def login():
     ratelimit.guard_login(email)  # too many failures from here or for this account: 429
     try:
         with unit_of_work() as uow:
-            token, account = organisations.issue_token(uow, settings, email, request.form.get("password", ""))
+            token, account = organisations.issue_token(uow, settings, email, request.form.get("password", ""),
+                                                       session=True)
     except Forbidden as refused:
         ratelimit.login_failed(email)
         return render(ENV, "login.html", status=401, next=request.form.get("next", ""), error=str(refused))
@@ -57,6 +58,16 @@ def login():
                         samesite="Lax", secure=settings.cookie_secure)
     return response
 
+
+@blp.record_once
+def _own_the_sessions(state) -> None:
+    """The people service owns login sessions: the shared /logout ends them through here."""
+    state.app.config[END_SESSION] = _end_session
+
+
+def _end_session(token_id: str, expires_at) -> None:
+    with unit_of_work() as uow:
+        organisations.end_session(uow, token_id, expires_at)
 
 
 @blp.route("/staff/persons")

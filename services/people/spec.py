@@ -1,5 +1,6 @@
 """How the people service plugs into the shared runtime."""
 from services.people import db, jobs
 from shared.runtime import ServiceSpec
+from shared.web import sessions
 
-SPEC = ServiceSpec.from_db_module("people", db, jobs=jobs.jobs)
+SPEC = ServiceSpec.from_db_module("people", db, jobs=sessions.with_prune_job("people", jobs.jobs))

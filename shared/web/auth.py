@@ -3,7 +3,8 @@
 A token comes as `Authorization: Bearer …` or in the session cookie the login page sets.
 Anything but GET/HEAD/OPTIONS made with the cookie must come from this origin
 (require_same_origin): the defence against cross-site request forgery for page forms and
-the API alike, on top of the cookie's SameSite=Lax.
+the API alike, on top of the cookie's SameSite=Lax. A login-session token (the `ses`
+claim) whose session was logged out is refused like an invalid one (shared/web/sessions.py).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from flask_smorest import Blueprint, abort
 
 from shared.auth.tokens import Principal, TokenError, decode_token
 from shared.errors import Forbidden
+from shared.web import sessions
 from shared.web.problems import problem
 
 SESSION_COOKIE = "circles_session"
@@ -53,7 +55,7 @@ def is_public_request() -> bool:
     return _marked_public(view) or _marked_public(method)
 
 
-def _token_from_request() -> tuple[str | None, bool]:
+def token_from_request() -> tuple[str | None, bool]:
     """The token, and whether it came from the session cookie (a browser sends that by itself)."""
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
@@ -93,14 +95,30 @@ def _unauthorized(detail: str):
     return problem(401, "Unauthorized", detail, headers={"WWW-Authenticate": 'Bearer realm="circles"'})
 
 
+class SessionEnded(TokenError):
+    """A login-session token whose session was logged out."""
+
+
+def verify(token: str) -> Principal:
+    """The token's principal, or TokenError: invalid, expired, or a logged-out session.
+    Only session tokens (the `ses` claim) are looked up; bearer tokens cost no query."""
+    runtime = current_app.extensions["circles"]
+    principal = decode_token(runtime.settings, token)
+    if principal.session and sessions.is_ended(runtime, principal.token_id):
+        raise SessionEnded("the session has ended")
+    return principal
+
+
 def authenticate():
     if request.method == "OPTIONS" or is_public_request():
         return None
-    token, from_cookie = _token_from_request()
+    token, from_cookie = token_from_request()
     if not token:
         return _unauthorized("A bearer token is required.")
     try:
-        g.principal = decode_token(current_app.extensions["circles"].settings, token)
+        g.principal = verify(token)
+    except SessionEnded:
+        return _unauthorized("The session has ended; log in again.")
     except TokenError:
         return _unauthorized("The token is invalid or has expired.")
     if from_cookie and request.method not in SAFE_METHODS:

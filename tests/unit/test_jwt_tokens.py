@@ -1,11 +1,19 @@
-"""mint_token/decode_token: HS256 pinned, issuer/audience/expiry enforced, claims checked."""
+"""mint_token/decode_token: HS256 pinned, issuer/audience/expiry enforced, claims checked;
+the session claim and the logout ticket."""
 import datetime as dt
 import uuid
 
 import jwt
 import pytest
 
-from shared.auth.tokens import Principal, TokenError, decode_token, mint_token
+from shared.auth.tokens import (
+    Principal,
+    TokenError,
+    decode_token,
+    mint_logout_ticket,
+    mint_token,
+    read_logout_ticket,
+)
 from shared.settings import load_settings
 
 OTHER_SECRET = "someone-elses-secret-0123456789abcdef-xyz"
@@ -180,3 +188,63 @@ def test_a_previous_secret_does_not_relax_any_other_check(settings, claims):
 def test_previous_secrets_are_read_as_a_comma_separated_list():
     settings = load_settings("people", {"JWT_PREVIOUS_SECRETS": " first-old-secret , second-old-secret,"})
     assert settings.jwt_previous_secrets == ("first-old-secret", "second-old-secret")
+
+
+@pytest.mark.filterwarnings("ignore:The HMAC key")  # a short key for HS512: the point is the refusal
+def test_another_hmac_algorithm_with_the_right_secret_is_rejected(settings, claims):
+    with pytest.raises(TokenError):
+        decode_token(settings, jwt.encode(claims, settings.jwt_secret, algorithm="HS512"))
+
+
+def test_alg_none_cannot_forge_a_session_either(settings, claims):
+    with pytest.raises(TokenError):
+        decode_token(settings, jwt.encode({**claims, "ses": True}, None, algorithm="none"))
+
+
+# --- login sessions ---------------------------------------------------------------------
+
+def test_a_session_token_says_so_and_carries_its_expiry(settings):
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    token = mint_token(settings, subject="u", role="admin", organisation_id=ORG, now=now, ttl_seconds=600,
+                       session=True)
+    principal = decode_token(settings, token)
+    assert principal.session is True
+    assert principal.expires_at == now + dt.timedelta(seconds=600)
+    assert jwt.decode(token, options={"verify_signature": False})["ses"] is True
+
+
+def test_bearer_tokens_are_not_sessions(settings, claims):
+    assert decode_token(settings, mint_token(settings, subject="u", role="admin", organisation_id=ORG)).session is False
+    assert decode_token(settings, encode(claims, settings.jwt_secret)).session is False
+
+
+@pytest.mark.parametrize("value", ["yes", 1, None, ["true"]])
+def test_a_session_claim_that_is_not_a_boolean_is_rejected(settings, claims, value):
+    with pytest.raises(TokenError, match="ses"):
+        decode_token(settings, encode({**claims, "ses": value}, settings.jwt_secret))
+
+
+def test_a_logout_ticket_names_the_session_and_nothing_else(settings):
+    expires = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+    ticket = mint_logout_ticket(settings, "jti-1", expires)
+    assert read_logout_ticket(settings, ticket) == ("jti-1", expires)
+    assert set(jwt.decode(ticket, options={"verify_signature": False})) == {"iss", "aud", "iat", "exp", "sid", "sexp"}
+
+
+def test_a_logout_ticket_is_no_api_token_and_a_session_token_is_no_ticket(settings):
+    ticket = mint_logout_ticket(settings, "jti-1", dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc))
+    with pytest.raises(TokenError):
+        decode_token(settings, ticket)
+    session = mint_token(settings, subject="u", role="admin", organisation_id=ORG, session=True)
+    with pytest.raises(TokenError):
+        read_logout_ticket(settings, session)
+
+
+def test_a_logout_ticket_from_another_secret_or_expired_is_rejected(settings, claims):
+    expires = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+    with pytest.raises(TokenError, match="Signature"):
+        read_logout_ticket(settings, mint_logout_ticket(settings.with_overrides(jwt_secret=OTHER_SECRET), "j", expires))
+    stale = {"iss": settings.jwt_issuer, "aud": f"{settings.jwt_audience}:logout", "iat": claims["iat"] - 900,
+             "exp": claims["iat"] - 600, "sid": "j", "sexp": int(expires.timestamp())}
+    with pytest.raises(TokenError, match="expired"):
+        read_logout_ticket(settings, encode(stale, settings.jwt_secret))

@@ -1,6 +1,8 @@
 """Organisations, sites and accounts: who works where, and who may log in."""
 from __future__ import annotations
 
+import datetime as dt
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
@@ -11,6 +13,7 @@ from shared.auth.tokens import mint_token
 from shared.db.uow import UnitOfWork
 from shared.errors import Conflict, Forbidden, Invalid, NotFound
 from shared.settings import Settings
+from shared.web import sessions
 
 HASHER = PasswordHasher()
 STAFF_ROLES = ("admin", "coordinator", "peer_worker", "clinician", "operator")
@@ -72,16 +75,30 @@ def list_staff(uow: UnitOfWork, principal: Principal) -> list[Account]:
     return list(uow.session.scalars(query))
 
 
-def issue_token(uow: UnitOfWork, settings: Settings, email: str, password: str) -> tuple[str, Account]:
+def issue_token(uow: UnitOfWork, settings: Settings, email: str, password: str,
+                session: bool = False) -> tuple[str, Account]:
     """Check a password and mint the JWT every service accepts. Tokens run on the wall
-    clock (every service checks expiry against it), not the domain clock."""
+    clock (every service checks expiry against it), not the domain clock. `session`: for
+    the login page's cookie, a token a logout can end (the `ses` claim)."""
     account = uow.session.scalars(select(Account).where(func.lower(Account.email) == email.strip().lower())).first()
     if not _password_matches(account, password):
         raise Forbidden("Wrong email or password.")
     token = mint_token(settings, subject=account.id, role=account.role, organisation_id=account.organisation_id,
                        site_ids=account.site_ids, person_id=account.person_id,
-                       contact_id=account.contact_id)
+                       contact_id=account.contact_id, session=session)
     return token, account
+
+
+def end_session(uow: UnitOfWork, token_id: str, expires_at: dt.datetime) -> bool:
+    """A logout: the session token is refused here from now on and, through the event in
+    the same transaction, by every other service. The event names the token only (no
+    subject, no email). A second logout with the same token announces nothing again."""
+    if not sessions.record_ended(uow.session, token_id, expires_at, uow.clock.now()):
+        return False
+    uow.publish(sessions.SESSION_ENDED, {"token_id": token_id, "expires_at": expires_at},
+                subject=None, partition_key=token_id)
+    uow.commit()
+    return True
 
 
 def _password_matches(account: Account | None, password: str) -> bool:

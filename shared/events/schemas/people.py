@@ -183,3 +183,14 @@ register("circles.people.crisis_plan.signed.v1", CrisisPlanSignedV1,
          "A crisis plan version was signed: who to call first, in order, daytime or out of hours.")
 register("circles.people.invitation.sent.v1", InvitationSentV1,
          "A participant or supporter was invited to log in; notifications emails the link.")
+
+
+class SessionEndedV1(ma.Schema):
+    """A login session ended (a logout): every service refuses its token until it expires.
+    The token's id only: no subject, no email, nothing about who it was."""
+    token_id = fields.String(required=True, validate=validate.Length(1, 64))
+    expires_at = fields.AwareDateTime(required=True)
+
+
+register("circles.people.session.ended.v1", SessionEndedV1,
+         "A login session was logged out; its token (by id) is refused everywhere until it expires.")
