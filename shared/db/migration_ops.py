@@ -68,3 +68,27 @@ def drop_privacy_tables_v1() -> None:
     op.drop_table("erased_subjects")
     op.drop_index("ix_ended_sessions_expires_at", table_name="ended_sessions")
     op.drop_table("ended_sessions")
+
+
+def create_read_audit_v1() -> None:
+    op.create_table(
+        "read_audit",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("organisation_id", sa.String(length=36), nullable=False),
+        sa.Column("person_id", sa.String(length=36), nullable=False),
+        sa.Column("actor", sa.String(length=100), nullable=False),
+        sa.Column("actor_role", sa.String(length=20), nullable=False),
+        sa.Column("action", sa.String(length=40), nullable=False),
+        sa.Column("resource", sa.String(length=60), nullable=False),
+        sa.Column("purpose", sa.String(length=40), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_read_audit_organisation_id", "read_audit", ["organisation_id"])
+    op.create_index("ix_read_audit_person_id", "read_audit", ["person_id"])
+
+
+def drop_read_audit_v1() -> None:
+    op.drop_index("ix_read_audit_person_id", table_name="read_audit")
+    op.drop_index("ix_read_audit_organisation_id", table_name="read_audit")
+    op.drop_table("read_audit")

@@ -6,6 +6,8 @@ service's migrations create them next to its domain tables.
 """
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -83,6 +85,25 @@ def erased_subjects_table(metadata: MetaData) -> Table:
         metadata,
         Column("subject_hash", String(64), primary_key=True),
         Column("erased_at", UtcDateTime(), nullable=False),
+    )
+
+
+def read_audit_table(metadata: MetaData) -> Table:
+    """Who read which person's data in this service, when and why: every read by someone
+    other than the person (shared/audit.py writes it). The people service's audit log has
+    the same shape."""
+    return Table(
+        "read_audit",
+        metadata,
+        Column("id", String(36), primary_key=True, default=lambda: str(uuid.uuid4())),
+        Column("organisation_id", String(36), nullable=False, index=True),
+        Column("person_id", String(36), nullable=False, index=True),
+        Column("actor", String(100), nullable=False),
+        Column("actor_role", String(20), nullable=False),
+        Column("action", String(40), nullable=False),  # read | list
+        Column("resource", String(60), nullable=False),  # what was read: checkins, deliveries, ...
+        Column("purpose", String(40), nullable=False),
+        Column("at", UtcDateTime(), nullable=False),
     )
 
 

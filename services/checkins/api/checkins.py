@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from shared.web.audited import audited, person_ids
 from services.checkins.api.schemas import CheckinIn, CheckinOut, CheckinQuery
 from services.checkins.usecases import checkins
 from services.checkins.usecases.access import STAFF_WITH_CASELOAD
@@ -40,6 +41,7 @@ class Checkins(MethodView):
         person_id = str(query["person_id"]) if query["person_id"] else None
         with unit_of_work() as uow:
             records = checkins.visible_checkins(uow, current_principal(), person_id, query["limit"], query["offset"])
+            audited(uow, person_ids(records), "checkins", "list")
             return [_view(uow, record) for record in records]
 
 
@@ -50,4 +52,6 @@ class Checkin(MethodView):
     def get(self, checkin_id):
         """One check-in, with its risk flags and action items."""
         with unit_of_work() as uow:
-            return _view(uow, checkins.get_checkin(uow, current_principal(), str(checkin_id)))
+            record = checkins.get_checkin(uow, current_principal(), str(checkin_id))
+            audited(uow, [record.person_id], "checkin")
+            return _view(uow, record)

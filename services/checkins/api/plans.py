@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
+from shared.web.audited import audited
 from services.checkins.usecases import plans, settings
 from services.checkins.usecases.access import STAFF_WITH_CASELOAD
 from shared.web.auth import current_principal, require_roles
@@ -51,7 +52,9 @@ class StarterPlan(MethodView):
     def get(self, person_id):
         """The person's starter plan with every task and whether it is done."""
         with unit_of_work() as uow:
-            return _plan_view(*plans.visible_plan(uow, current_principal(), str(person_id)))
+            plan, tasks = plans.visible_plan(uow, current_principal(), str(person_id))
+            audited(uow, [plan.person_id], "starter_plan")
+            return _plan_view(plan, tasks)
 
     @require_roles(*STAFF_WITH_CASELOAD)
     @blp.response(201, PlanOut)

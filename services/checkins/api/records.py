@@ -8,6 +8,7 @@ from marshmallow import fields, validate
 
 from services.checkins.api.schemas import ActionItemIn, ActionItemOut
 from services.checkins.domain import agenda
+from shared.web.audited import audited, person_ids
 from services.checkins.usecases import action_items, reviews
 from services.checkins.usecases.access import STAFF_WITH_CASELOAD
 from shared.web.auth import current_principal, require_roles
@@ -77,7 +78,9 @@ class Reviews(MethodView):
     def get(self, person_id):
         """The person's reviews, newest first."""
         with unit_of_work() as uow:
-            return reviews.reviews_of(uow, current_principal(), str(person_id))
+            found = reviews.reviews_of(uow, current_principal(), str(person_id))
+            audited(uow, [str(person_id)], "reviews")  # the access rule passed: read, even if empty
+            return found
 
 
 @blp.route("/persons/<uuid:person_id>/attendances")
@@ -95,7 +98,9 @@ class Attendances(MethodView):
     def get(self, person_id):
         """The person's attendances, newest first."""
         with unit_of_work() as uow:
-            return reviews.attendances_of(uow, current_principal(), str(person_id))
+            found = reviews.attendances_of(uow, current_principal(), str(person_id))
+            audited(uow, [str(person_id)], "attendances")
+            return found
 
 
 @blp.route("/persons/<uuid:person_id>/action-items", methods=["POST"])
@@ -116,9 +121,11 @@ class ActionItems(MethodView):
     def get(self, query):
         """Action items of the persons the caller may see, by due date."""
         with unit_of_work() as uow:
-            return action_items.list_items(
+            items = action_items.list_items(
                 uow, current_principal(), query["person_id"], query["status"], query["owner_id"],
                 query["limit"], query["offset"])
+            audited(uow, person_ids(items), "action_items", "list")
+            return items
 
 
 @blp.route("/action-items/<uuid:item_id>", methods=["PATCH"])

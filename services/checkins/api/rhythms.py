@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from services.checkins.domain import agenda
+from shared.web.audited import audited, person_ids
 from services.checkins.usecases import rhythms, sessions
 from services.checkins.usecases.access import STAFF_WITH_CASELOAD
 from shared.web.auth import current_principal, require_roles
@@ -116,7 +117,9 @@ class Rhythms(MethodView):
     def get(self, query):
         """A person's rhythms, ended ones included."""
         with unit_of_work() as uow:
-            return rhythms.rhythms_of(uow, current_principal(), str(query["person_id"]))
+            found = rhythms.rhythms_of(uow, current_principal(), str(query["person_id"]))
+            audited(uow, [str(query["person_id"])], "rhythms")
+            return found
 
 
 @blp.route("/rhythms/<uuid:rhythm_id>")
@@ -126,7 +129,9 @@ class RhythmResource(MethodView):
     def get(self, rhythm_id):
         """One rhythm."""
         with unit_of_work() as uow:
-            return rhythms.require_rhythm(uow, current_principal(), str(rhythm_id))
+            rhythm = rhythms.require_rhythm(uow, current_principal(), str(rhythm_id))
+            audited(uow, [rhythm.person_id], "rhythm")
+            return rhythm
 
     @require_roles(*STAFF_WITH_CASELOAD)
     @blp.arguments(RhythmChange)
@@ -147,7 +152,9 @@ class Sessions(MethodView):
     def get(self, query):
         """Sessions of the persons the caller may see, by start time."""
         with unit_of_work() as uow:
-            return sessions.list_sessions(uow, current_principal(), sessions.SessionQuery(**query))
+            found = sessions.list_sessions(uow, current_principal(), sessions.SessionQuery(**query))
+            audited(uow, person_ids(found), "sessions", "list")
+            return found
 
 
 @blp.route("/sessions/<uuid:session_id>")
@@ -157,7 +164,9 @@ class SessionResource(MethodView):
     def get(self, session_id):
         """One session."""
         with unit_of_work() as uow:
-            return sessions.require_session(uow, current_principal(), str(session_id))
+            session = sessions.require_session(uow, current_principal(), str(session_id))
+            audited(uow, [session.person_id], "session")
+            return session
 
 
 @blp.route("/sessions/<uuid:session_id>/reschedule", methods=["POST"])

@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import Blueprint, request
 from sqlalchemy import select
 
+from shared.web.audited import audited
 from services.checkins.models import KnownContact, KnownPerson, KnownStaff
 from services.checkins.pages import wording
 from services.checkins.usecases import action_items, checkins, plans, rhythms, sessions, today
@@ -81,6 +82,7 @@ def sessions_page(person_id: str, status: int = 200, errors: dict | None = None,
         recent = sessions.list_sessions(uow, principal, sessions.SessionQuery(
             person_id=person_id, starts_from=now - HISTORY, limit=200))
         person_rhythms = rhythms.rhythms_of(uow, principal, person_id)
+        audited(uow, [person.person_id], "sessions_page")
     rules = {r.id: wording.describe_rule(r.rrule, r.first_start_local, r.timezone) for r in person_rhythms}
     return render(ENV, "staff_sessions.html", status=status, person=person, now=now, upcoming=upcoming,
                   completed=[s for s in reversed(recent) if s.status == "completed"],
@@ -105,6 +107,7 @@ def checkin_record(checkin_id):
         items = checkins.items_of(uow, record.id)
         owners = {item.id: owner_label(uow, item.owner_kind, item.owner_id) for item in items}
         flags = checkins.flags_of(uow, record.id)
+        audited(uow, [person.person_id], "checkin_page")
     return render(ENV, "staff_checkin.html", person=person, record=record, flags=flags, items=items, owners=owners)
 
 
@@ -118,6 +121,7 @@ def person_action_items(person_id):
         done_items = action_items.list_items(uow, principal, pid, "done", limit=200)
         owners = {i.id: owner_label(uow, i.owner_kind, i.owner_id) for i in open_items + done_items}
         local_today = today.local_today(person, uow.clock.now())
+        audited(uow, [pid], "action_items_page")
     return render(ENV, "staff_action_items.html", person=person, open_items=open_items,
                   done_items=list(reversed(done_items)), owners=owners, today=local_today)
 
@@ -131,6 +135,7 @@ def person_starter_plan(person_id):
         plan = plans.plan_of(uow, pid)
         tasks = plans.tasks_of(uow, plan.id) if plan else []
         local_today = today.local_today(person, uow.clock.now())
+        audited(uow, [pid], "starter_plan_page")
     phases = {phase: [t for t in tasks if t.phase == phase] for phase in wording.PHASES}
     return render(ENV, "staff_starter_plan.html", person=person, plan=plan, phases=phases, today=local_today)
 
@@ -145,6 +150,8 @@ def today_page():
     with unit_of_work() as uow:
         view = today.today_view(uow, current_principal(), site_id)
         now = uow.clock.now()
+        shown = view.due + view.missed + view.overdue_items + view.overdue_tasks
+        audited(uow, [person.person_id for _, person in shown], "today_page", "list")
     return render(ENV, "staff_today.html", view=view, site_id=site_id, error=None, now=now)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask import Blueprint, redirect, request
 
+from shared.web.audited import audited
 from services.checkins.api.schemas import CheckinIn
 from services.checkins.domain import agenda
 from services.checkins.pages.staff import ENV, install_error_pages, owner_choices
@@ -116,7 +117,8 @@ def _form_page(pid: str, session_id: str, form, status: int = 200, errors: dict 
     with unit_of_work() as uow:
         person = require_person(uow, principal, pid)
         session = _session_of(uow, principal, pid, session_id)
-        owners = owner_choices(uow, person)
+        owners = owner_choices(uow, person)  # names from the person's network map
+        audited(uow, [person.person_id], "checkin_form")
     return render(ENV, "staff_checkin_form.html", status=status, person=person, session=session, owners=owners,
                   form=form, errors=errors or {}, rows=range(ITEM_ROWS), risk_kinds=agenda.RISK_KINDS,
                   severities=("none",) + agenda.SEVERITIES, adherence=agenda.MEDICATION_ADHERENCE)

@@ -15,9 +15,11 @@ import secrets
 from sqlalchemy import Text, or_, select, type_coerce, update
 
 from services.checkins.domain import ical
-from services.checkins.models import CalendarToken, KnownPerson, Rhythm, Session
+from services.checkins.models import CalendarToken, KnownPerson, KnownStaff, Rhythm, Session, read_audit
 from services.checkins.usecases.access import STAFF_WITH_CASELOAD, require_person
+from shared import audit
 from shared.auth import Principal
+from shared.auth.purposes import DEFAULT_PURPOSE
 from shared.db.uow import UnitOfWork
 from shared.errors import Forbidden, Invalid, NotFound
 
@@ -60,7 +62,17 @@ def feed(uow: UnitOfWork, raw_token: str) -> bytes:
         rhythms, name, for_staff = _person_rhythms(uow, token), PERSON_FEED_NAME, False
     else:
         rhythms, name, for_staff = _staff_rhythms(uow, token), STAFF_FEED_NAME, True
+        _audit_staff_feed(uow, token, rhythms)
     return ical.build_feed(name, _feed_rhythms(uow, rhythms), uow.clock.now(), for_staff=for_staff)
+
+
+def _audit_staff_feed(uow: UnitOfWork, token: CalendarToken, rhythms: list[Rhythm]) -> None:
+    """A staff feed shows their caseload's sessions: a read by someone else of each person in
+    it. A calendar app sends no X-Access-Purpose, so the default purpose is recorded. A
+    person's own feed is the person's (whoever subscribes holds their secret URL)."""
+    staff = uow.session.get(KnownStaff, token.owner_id)
+    audit.record(uow, read_audit, token.organisation_id, token.owner_id, staff.role if staff else "staff",
+                 audit.person_ids(rhythms), "calendar_feed", DEFAULT_PURPOSE)
 
 
 def _authorise(uow: UnitOfWork, principal: Principal, owner_kind: str, owner_id: str) -> str:

@@ -8,6 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
+from shared.web.audited import audited, person_ids
 from services.notifications.domain.rules import AUDIENCES
 from services.notifications.usecases import queries
 from shared.auth.caseload import STAFF_WITH_CASELOAD
@@ -94,7 +95,9 @@ class Inbox(MethodView):
     def get(self, query):
         """The caller's in-app messages, urgent first, newest first."""
         with unit_of_work() as uow:
-            return queries.inbox(uow, current_principal(), query["unread"], query["limit"], query["offset"])
+            items = queries.inbox(uow, current_principal(), query["unread"], query["limit"], query["offset"])
+            audited(uow, person_ids(items), "inbox", "list")  # a staff inbox quotes messages about persons
+            return items
 
 
 @blp.route("/inbox/<uuid:item_id>/read", methods=["POST"])
@@ -114,7 +117,9 @@ class Deliveries(MethodView):
     def get(self, query, person_id):
         """Every message about the person: sent, failed or suppressed, with the reason and attempts."""
         with unit_of_work() as uow:
-            return queries.delivery_log(uow, current_principal(), str(person_id), query["limit"], query["offset"])
+            rows = queries.delivery_log(uow, current_principal(), str(person_id), query["limit"], query["offset"])
+            audited(uow, [str(person_id)], "deliveries")  # the access rule passed: read, even if empty
+            return rows
 
 
 @blp.route("/rules")

@@ -11,6 +11,9 @@ import dataclasses
 import datetime as dt
 
 
+CARE_TEAM_ROLES = ("clinician", "peer_worker")
+
+
 @dataclasses.dataclass(frozen=True)
 class ConsentTerms:
     recipients: tuple[str, ...]
@@ -18,6 +21,10 @@ class ConsentTerms:
     purposes: tuple[str, ...]
     state: str
     expires_at: dt.datetime | None
+    # Which consent (and version) this is: a message sent under it names it, so the
+    # person's accounting of disclosures can say under which consent they were told.
+    consent_id: str | None = None
+    version: int | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,7 +39,9 @@ def _covers(recipients: tuple[str, ...], contact: ContactStanding) -> bool:
         return True
     if "crisis_contacts" in recipients and contact.is_crisis_contact:
         return True
-    return "care_team" in recipients and contact.role in ("clinician", "peer_worker", "peer")
+    # "My care team" is clinician and peer-worker contacts, as in the people service; a
+    # "peer" is a friend in recovery, not a worker, and was wrongly covered here.
+    return "care_team" in recipients and contact.role in CARE_TEAM_ROLES
 
 
 def decide(consents: list[ConsentTerms], contact: ContactStanding, data_class: str, purpose: str,
@@ -49,3 +58,14 @@ def decide(consents: list[ConsentTerms], contact: ContactStanding, data_class: s
     if not any(data_class in c.data_classes and purpose in c.purposes for c in covering):
         return False, "purpose_not_covered"
     return True, "consented"
+
+
+def covering(consents: list[ConsentTerms], contact: ContactStanding, data_class: str, purpose: str,
+             now: dt.datetime) -> ConsentTerms | None:
+    """The consent that allows it (the newest version, as the people service chooses), or None."""
+    allowed, _ = decide(consents, contact, data_class, purpose, now)
+    if not allowed:
+        return None
+    return max((c for c in consents if c.state == "active" and (c.expires_at is None or c.expires_at > now)
+                and _covers(c.recipients, contact) and data_class in c.data_classes and purpose in c.purposes),
+               key=lambda c: c.version or 0)

@@ -47,6 +47,12 @@ class Delivery(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime())
     provider_id: Mapped[str | None] = mapped_column(String(200))
     digest_id: Mapped[str | None] = mapped_column(String(36))
+    # A message to a contact records the consent it went under, and the data class and
+    # purpose checked: notification.sent carries them to the person's accounting of disclosures.
+    consent_id: Mapped[str | None] = mapped_column(String(36))
+    consent_version: Mapped[int | None] = mapped_column(Integer)
+    data_class: Mapped[str | None] = mapped_column(String(40))
+    purpose: Mapped[str | None] = mapped_column(String(40))
 
 
 class DeliveryAttempt(Base):

@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import Blueprint, redirect, request
 from werkzeug.exceptions import Forbidden as ForbiddenHttp
 
+from shared.web.audited import audited, person_ids
 from services.notifications.models import Person
 from services.notifications.pages import delivery_log, wording
 from services.notifications.usecases import queries
@@ -63,6 +64,7 @@ def deliveries(person_id):
         rows = queries.delivery_log(uow, current_principal(), str(person_id), PAGE_SIZE, offset)
         person = uow.session.get(Person, str(person_id))
         groups = delivery_log.grouped(uow, rows, person.timezone)
+        audited(uow, [person.person_id], "deliveries_page")
     return render(ENV, "staff_deliveries.html", person=person, groups=groups, offset=offset,
                   older=offset + PAGE_SIZE if len(rows) == PAGE_SIZE else None,
                   newer=max(0, offset - PAGE_SIZE) if offset else None)
@@ -76,6 +78,7 @@ def inbox():
         items = queries.inbox(uow, principal, unread_only, PAGE_SIZE, offset)
         unread = len(queries.inbox(uow, principal, True, UNREAD_COUNTED, 0))
         zones = _zones(uow, items)
+        audited(uow, person_ids(items), "inbox_page", "list")  # messages about persons
     return render(ENV, "staff_inbox.html", items=items, zones=zones, unread=unread, counted=UNREAD_COUNTED,
                   unread_only=unread_only, offset=offset, marked=request.args.get("read"),
                   older=offset + PAGE_SIZE if len(items) == PAGE_SIZE else None,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from services.notifications import messages
 from services.notifications.models import Delivery
 from services.notifications.models.base import new_id
+from services.notifications.usecases import recipients
 from services.notifications.usecases.contexts import local_time
 from services.notifications.usecases.dispatch import HOUR
 from shared.db.uow import UnitOfWork
@@ -41,12 +42,41 @@ def _render(first: Delivery, held: list[Delivery]) -> messages.Rendered:
     raise messages.MessageTooLong("Not even one line of the digest fits this channel.", "lines")
 
 
+def _still_consented(uow: UnitOfWork, held: list[Delivery], now: dt.datetime) -> list[Delivery]:
+    """A contact's held lines go out only if their consent still holds now; the others
+    keep the consent's reason instead of rate_limited (so no later digest picks them up)."""
+    kept = []
+    for delivery in held:
+        reason = None if delivery.recipient_kind != "contact" else recipients.refusal_now(
+            uow, delivery.person_id, delivery.recipient_id, delivery.data_class, delivery.purpose, now)
+        if reason:
+            delivery.reason = reason
+        else:
+            kept.append(delivery)
+    return kept
+
+
+def _about(held: list[Delivery]) -> dict:
+    """A contact's digest is about their one person; it names the consent when every line
+    shares it, so the person's accounting of disclosures lists the digest."""
+    first = held[0]
+    if first.recipient_kind != "contact":
+        return {"person_id": None}
+    consent = {"consent_id": first.consent_id, "consent_version": first.consent_version,
+               "data_class": first.data_class, "purpose": first.purpose}
+    same = len({(d.consent_id, d.consent_version, d.data_class, d.purpose) for d in held}) == 1
+    return {"person_id": first.person_id, **(consent if same else {})}
+
+
 def _digest(uow: UnitOfWork, held: list[Delivery], now: dt.datetime) -> int:
+    held = _still_consented(uow, held, now)
+    if not held:
+        return 0
     first = held[0]
     digest_id = new_id()
     rendered = _render(first, held)
     uow.session.add(Delivery(
-        id=digest_id, organisation_id=first.organisation_id, person_id=None, source_event_id=f"digest:{digest_id}",
+        id=digest_id, organisation_id=first.organisation_id, **_about(held), source_event_id=f"digest:{digest_id}",
         source_type="circles.notifications.digest", source_time=now, kind="digest",
         recipient_kind=first.recipient_kind, recipient_id=first.recipient_id, channel=first.channel,
         address=first.address, urgent=False, position=0, locale=rendered.locale, subject=rendered.subject,

@@ -21,6 +21,7 @@ from services.notifications.domain import backoff, timing
 from services.notifications.models import (
     Contact, Delivery, DeliveryAttempt, OrganisationRules, Person, RecipientPreferences,
 )
+from services.notifications.usecases import recipients
 from services.notifications.usecases.events import publish_outcome
 from shared.db.uow import UnitOfWork
 
@@ -44,6 +45,8 @@ class Dispatcher:
         return done
 
     def _handle(self, uow: UnitOfWork, delivery: Delivery, channels: dict, now: dt.datetime) -> int:
+        if _consent_withdrawn(uow, delivery, now):
+            return 1
         if not delivery.urgent:
             later = _not_before(uow, delivery, now)
             if later > now:
@@ -54,6 +57,21 @@ class Dispatcher:
                 publish_outcome(uow, delivery)
                 return 1
         return _send(uow, delivery, channels, now)
+
+
+def _consent_withdrawn(uow: UnitOfWork, delivery: Delivery, now: dt.datetime) -> bool:
+    """Consent is checked again at the moment of sending, not only when the message was
+    planned: one revoked or expired while a message waited suppresses it (and its fallback)."""
+    if delivery.recipient_kind != "contact":
+        return False
+    reason = recipients.refusal_now(uow, delivery.person_id, delivery.recipient_id, delivery.data_class,
+                                    delivery.purpose, now)
+    if reason is None:
+        return False
+    delivery.status, delivery.reason = "suppressed", reason
+    publish_outcome(uow, delivery)
+    _standby(uow, delivery).delete(synchronize_session=False)
+    return True
 
 
 def _send(uow: UnitOfWork, delivery: Delivery, channels: dict, now: dt.datetime) -> int:

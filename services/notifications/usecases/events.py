@@ -16,6 +16,9 @@ def publish_outcome(uow: UnitOfWork, delivery: Delivery) -> None:
         "recipient_kind": delivery.recipient_kind, "recipient_id": delivery.recipient_id,
         "channel": delivery.channel, "attempts": delivery.attempts, "reason": delivery.reason,
         "urgent": delivery.urgent, "at": now,
+        # Under which consent a contact was told (None for staff and the person themselves).
+        "consent_id": delivery.consent_id, "consent_version": delivery.consent_version,
+        "data_class": delivery.data_class, "purpose": delivery.purpose,
     }
     uow.publish(f"circles.notifications.notification.{OUTCOMES[delivery.status]}.v1", data,
                 subject=delivery.person_id or delivery.recipient_id)

@@ -23,6 +23,11 @@ class Recipient:
     for_staff: bool = False
     # Set when the recipient may not be told: the reason goes to the suppression log.
     refused: str | None = None
+    # For a contact told under consent: which consent, and the data class and purpose it
+    # was checked for (carried on notification.sent into the person's accounting).
+    consent: consent_rules.ConsentTerms | None = None
+    data_class: str | None = None
+    purpose: str | None = None
 
 
 def staff(uow: UnitOfWork, staff_id: str | None, person: Person | None) -> list[Recipient]:
@@ -70,8 +75,24 @@ def contacts(uow: UnitOfWork, person: Person, contact_ids: list[str], data_class
         if allowed and not contact.agreed_to_contact:
             allowed, reason = False, "contact_not_agreed"
         found.append(Recipient("contact", contact.contact_id, contact.name or "", person.timezone,
-                               _contact_channels(contact), refused=None if allowed else reason))
+                               _contact_channels(contact), refused=None if allowed else reason,
+                               consent=consent_rules.covering(consents, standing, data_class, purpose, now),
+                               data_class=data_class, purpose=purpose))
     return found
+
+
+def refusal_now(uow: UnitOfWork, person_id: str | None, contact_id: str, data_class: str | None,
+                purpose: str | None, now: dt.datetime) -> str | None:
+    """Why a contact may no longer be told what was planned for them, or None. A message
+    waits (quiet hours, texting hours, retries, the digest): a consent revoked or expired
+    meanwhile must stop it, since revocation applies from that moment on."""
+    if data_class is None or purpose is None:
+        return None  # planned before deliveries recorded their consent: decided then
+    person = uow.session.get(Person, person_id) if person_id else None
+    if person is None:
+        return "no_active_consent"
+    found = contacts(uow, person, [contact_id], data_class, purpose, now, crisis_order(uow, person, now)[1])
+    return found[0].refused if found else "recipient_not_covered"
 
 
 def network(uow: UnitOfWork, person: Person) -> list[str]:
@@ -99,4 +120,4 @@ def _contact_channels(contact: Contact) -> tuple[tuple[str, str], ...]:
 def _consent_terms(uow: UnitOfWork, person_id: str) -> list[consent_rules.ConsentTerms]:
     rows = uow.session.scalars(select(Consent).where(Consent.person_id == person_id))
     return [consent_rules.ConsentTerms(tuple(r.recipients), tuple(r.data_classes), tuple(r.purposes), r.state,
-                                       r.expires_at) for r in rows]
+                                       r.expires_at, r.consent_id, r.version) for r in rows]

@@ -113,8 +113,17 @@ def _insert(uow, event, rule, recipient, person, data, position, channel, addres
         source_event_id=event.id, source_type=event.type, source_time=event.time or now, kind=rule["template"],
         recipient_kind=recipient.kind, recipient_id=recipient.id, channel=channel, address=address,
         urgent=bool(rule.get("urgent")), position=position, locale=rendered.locale, subject=rendered.subject,
-        body=rendered.body, status=status, attempts=0, next_attempt_at=now, created_at=now))
+        body=rendered.body, status=status, attempts=0, next_attempt_at=now, created_at=now,
+        **_provenance(recipient)))
     return int(status == "pending")
+
+
+def _provenance(recipient) -> dict:
+    """Under which consent a contact is told (nothing for staff and the person)."""
+    consent = recipient.consent
+    return {"consent_id": consent.consent_id if consent else None,
+            "consent_version": consent.version if consent else None,
+            "data_class": recipient.data_class, "purpose": recipient.purpose}
 
 
 def _suppress(uow, event, rule, recipient, person, data, position, reason: str) -> int:

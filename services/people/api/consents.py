@@ -153,7 +153,7 @@ class Disclosures(MethodView):
     def get(self, person_id):
         """Accounting of disclosures made under consent over the last three years."""
         with unit_of_work() as uow:
-            return disclosures.accounting(uow, current_principal(), str(person_id))
+            return disclosures.accounting(uow, current_principal(), str(person_id), access_purpose())
 
     @blp.arguments(DisclosureIn)
     @blp.response(201, DisclosureOut)

@@ -70,6 +70,8 @@ class Recipient:
     """Who asks: a contact (or staff) id, and the recipient classes they belong to."""
     contact_id: str | None
     classes: frozenset[str] = frozenset()
+    # A member of staff is no one's network: "all_network" must not cover them.
+    is_staff: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,7 +120,7 @@ def _covers_recipient(terms: ConsentTerms, recipient: Recipient) -> bool:
         return True
     if recipient.classes & terms.recipients:
         return True
-    return recipient.contact_id is not None and "all_network" in terms.recipients
+    return recipient.contact_id is not None and not recipient.is_staff and "all_network" in terms.recipients
 
 
 def decide(states: Iterable[ConsentState], recipient: Recipient, data_class: str, purpose: str,

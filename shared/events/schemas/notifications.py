@@ -22,6 +22,12 @@ class DeliveryOutcomeV1(ma.Schema):
     reason = fields.String(required=True, allow_none=True)
     urgent = fields.Boolean(required=True)
     at = fields.AwareDateTime(required=True)
+    # Optional (added later, so earlier events stay valid): for a message to a contact, the
+    # consent it went under and the data class and purpose checked. Never a body or an address.
+    consent_id = fields.String(load_default=None, allow_none=True)
+    consent_version = fields.Integer(load_default=None, allow_none=True)
+    data_class = fields.String(load_default=None, allow_none=True)
+    purpose = fields.String(load_default=None, allow_none=True)
 
 
 register("circles.notifications.notification.sent.v1", DeliveryOutcomeV1,
