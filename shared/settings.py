@@ -73,6 +73,9 @@ class Settings:
     # Reverse proxies in front of the web apps whose X-Forwarded-For entry names the client
     # (0: the connecting address is the client).
     trusted_proxies: int = 0
+    # Persons discharged longer ago than this are erased by the people worker's retention
+    # job (8 years: a common retention period for adult care records); 0 turns it off.
+    retention_discharged_days: int = 2922
     testing: bool = False
     # `make dev` and demos (CIRCLES_DEV=1): the development JWT secret is accepted.
     dev_mode: bool = False
@@ -112,6 +115,7 @@ ENV_FIELDS: dict[str, tuple[str, type]] = {
     "RATE_LIMIT_SELF_CHECKIN": ("rate_limit_self_checkin", _limit),
     "RATE_LIMIT_DIRECTORY": ("rate_limit_directory", _limit),
     "TRUSTED_PROXIES": ("trusted_proxies", int),
+    "RETENTION_DISCHARGED_DAYS": ("retention_discharged_days", int),
 }
 
 

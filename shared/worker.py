@@ -15,12 +15,13 @@ import threading
 from kafka.errors import KafkaError
 from prometheus_client import start_http_server
 
-from shared.events import dlq_topic_for, topic_for
+from shared.events import catalogue, dlq_topic_for, topic_for
 from shared.jobs import run_forever
 from shared.logs import configure_logging
 from shared.messaging.consumer import ConsumerLoop
 from shared.messaging.kafka import broker_reachable, ensure_topics, make_consumer, make_producer
 from shared.messaging.relay import OutboxRelay
+from shared.privacy.sweep import sweep_job
 from shared.runtime import Runtime
 from shared.settings import require_real_secret
 
@@ -46,8 +47,9 @@ class Worker:
             )
             for subscription in runtime.spec.subscriptions(runtime)
         ]
+        jobs = [*runtime.spec.jobs(runtime), sweep_job(runtime.spec.name, runtime.spec.outbox)]
         self.jobs = [dataclasses.replace(job, every_seconds=settings.jobs_every_seconds or job.every_seconds)
-                     for job in runtime.spec.jobs(runtime)]
+                     for job in jobs]
         self.threads: list[threading.Thread] = []
 
     def start(self) -> None:
@@ -88,9 +90,10 @@ def _wait_for_broker(runtime: Runtime, stop: threading.Event) -> bool:
 def worker_topics(worker: "Worker") -> list[str]:
     """The topics a worker writes or reads: its own, those it consumes, and their
     dead-letter twins (it dead-letters what it cannot consume)."""
-    own = topic_for(worker.runtime.spec.name)
+    name = worker.runtime.spec.name
+    own = {topic_for(name)} | {t.topic for t in catalogue.all_types() if t.service == name}
     consumed = {topic for consumer in worker.consumers for topic in consumer.subscription.topics}
-    return sorted({t for topic in {own, *consumed} for t in (topic, dlq_topic_for(topic))})
+    return sorted({t for topic in own | consumed for t in (topic, dlq_topic_for(topic))})
 
 
 def _ensure_topics(worker: "Worker") -> None:

@@ -10,7 +10,7 @@ from markupsafe import Markup
 from services.people.api.common import unit_of_work
 from services.people.domain import consent as rules
 from services.people.pages import ENV
-from services.people.usecases import consents, contacts, crisis_plans, persons
+from services.people.usecases import consents, contacts, crisis_plans, persons, subject_access
 from shared.errors import Forbidden, Invalid
 from shared.web.auth import current_principal
 from shared.web.pages import render, require_same_origin
@@ -34,9 +34,10 @@ def _page(status: int = 200, error: str | None = None):
         network = contacts.active_contacts(uow, pid)
         plan = crisis_plans.latest_signed(uow, pid)
         consent_rows = consents.list_for(uow, principal, pid, OWN)
+        data_requests = subject_access.requests_of(uow, principal, pid)
     return render(ENV, "my_plan.html", status=status, person=person, map_svg=Markup(svg), map_lines=lines,
                   network=network, plan=plan, consents=consent_rows, error=error,
-                  data_classes=rules.DATA_CLASSES, purposes=rules.PURPOSES)
+                  data_classes=rules.DATA_CLASSES, purposes=rules.PURPOSES, data_requests=data_requests)
 
 
 @blp.route("/my-plan")
@@ -59,6 +60,15 @@ def grant():
     except Invalid as invalid:
         return _page(422, str(invalid))
     return redirect("/my-plan", code=303)
+
+
+@blp.route("/my-plan/data-requests", methods=["POST"])
+def ask_for_my_data():
+    """The person asks for a copy of everything Circles holds on them (subject access)."""
+    require_same_origin()
+    with unit_of_work() as uow:
+        subject_access.request(uow, current_principal(), _own_person_id(), "subject_access")
+    return redirect("/my-plan#your-data", code=303)
 
 
 @blp.route("/my-plan/consents/<uuid:consent_id>/revoke", methods=["POST"])

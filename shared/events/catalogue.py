@@ -33,6 +33,9 @@ class EventType:
     name: str
     schema: type[ma.Schema]
     description: str
+    # "events" for the service's event stream; "privacy" for answers that carry a person's
+    # data to the people service (short retention, see shared/privacy).
+    stream: str = "events"
 
     @property
     def service(self) -> str:
@@ -40,15 +43,15 @@ class EventType:
 
     @property
     def topic(self) -> str:
-        return topic_for(self.service)
+        return topic_for(self.service, self.stream)
 
     @property
     def version(self) -> int:
         return int(TYPE_PATTERN.match(self.name)["version"])
 
 
-def topic_for(service: str) -> str:
-    return f"{service}.events"
+def topic_for(service: str, stream: str = "events") -> str:
+    return f"{service}.{stream}"
 
 
 def dlq_topic_for(topic: str) -> str:
@@ -58,12 +61,12 @@ def dlq_topic_for(topic: str) -> str:
 _CATALOGUE: dict[str, EventType] = {}
 
 
-def register(name: str, schema: type[ma.Schema], description: str) -> EventType:
+def register(name: str, schema: type[ma.Schema], description: str, stream: str = "events") -> EventType:
     if not TYPE_PATTERN.match(name):
         raise ValueError(f"event type {name!r} does not follow circles.<service>.<aggregate>.<action>.vN")
     if name in _CATALOGUE:
         raise ValueError(f"event type {name!r} registered twice")
-    _CATALOGUE[name] = EventType(name, schema, description)
+    _CATALOGUE[name] = EventType(name, schema, description, stream)
     return _CATALOGUE[name]
 
 

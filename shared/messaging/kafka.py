@@ -56,12 +56,24 @@ def make_consumer(settings: Settings, group_id: str, **overrides) -> KafkaConsum
     return KafkaConsumer(**config)
 
 
+# Privacy topics carry a person's data to the people service (subject-access parts): kept
+# a week, long enough for a stopped people worker to catch up, never for replays.
+PRIVACY_RETENTION_MS = 7 * 24 * 3600 * 1000
+
+
+def topic_configs(topic: str) -> dict[str, str]:
+    if topic.split(".")[1:2] == ["privacy"]:  # <service>.privacy and its dead letters
+        return {"retention.ms": str(PRIVACY_RETENTION_MS)}
+    return {}
+
+
 def ensure_topics(bootstrap_servers: str, topics: list[str], partitions: int = DEFAULT_PARTITIONS,
                   replication_factor: int = 1) -> None:
     admin = KafkaAdminClient(bootstrap_servers=bootstrap_list(bootstrap_servers), client_id="circles-admin")
     try:
         existing = set(admin.list_topics())
-        missing = [NewTopic(t, partitions, replication_factor) for t in topics if t not in existing]
+        missing = [NewTopic(t, partitions, replication_factor, topic_configs=topic_configs(t))
+                   for t in topics if t not in existing]
         if missing:
             try:
                 admin.create_topics(missing)

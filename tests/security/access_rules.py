@@ -129,6 +129,13 @@ def staff_person_record(*allowed, note: str = "") -> Access:
 
 
 SELF_AND_CARE_TEAM = CARE_TEAM | {PARTICIPANT}
+
+
+def only_requesters(note: str = "") -> Access:
+    """A subject-access request: the person and the organisation's admins; for everyone
+    else it does not exist."""
+    return Access(allowed=frozenset({ADMIN, PARTICIPANT}), hidden=frozenset(PRINCIPALS) - {ADMIN, PARTICIPANT},
+                  note=note)
 STAFF_EVERYWHERE = STAFF | {OTHER_ORG_ADMIN}
 MANAGERS_EVERYWHERE = {ADMIN, *COORDINATORS, OTHER_ORG_ADMIN}
 ADMINS_EVERYWHERE = {ADMIN, OTHER_ORG_ADMIN}
@@ -197,6 +204,17 @@ ACCESS: dict[str, dict[tuple[str, str], Access]] = {
         ("POST", "/persons/{person_id}/crisis-plan/sign"): person_record(SELF_AND_CARE_TEAM),
         ("GET", "/persons/{person_id}/crisis-plan/versions"): person_record(SELF_AND_CARE_TEAM),
         ("GET", "/persons/{person_id}/crisis-plan/print"): person_record(SELF_AND_CARE_TEAM),
+        ("POST", "/persons/{person_id}/subject-access"): roles(
+            ADMIN, PARTICIPANT, hidden={PARTICIPANT_OTHER, OTHER_ORG_ADMIN},
+            note="the person or an admin asks for the person's data; other roles 403"),
+        ("GET", "/subject-access/{request_id}"): only_requesters(),
+        ("GET", "/subject-access/{request_id}/bundle"): only_requesters("409 until every service answered"),
+        ("GET", "/subject-access/{request_id}/bundle.html"): only_requesters("409 until every service answered"),
+        ("POST", "/persons/{person_id}/erasure"): roles(
+            ADMIN, hidden={OTHER_ORG_ADMIN}, note="admins only; the matrix's body has an exemption apply, "
+                                                  "so the request is recorded as refused and P stays"),
+        ("GET", "/erasures/{erasure_id}"): Access(allowed=frozenset({ADMIN}),
+                                                 hidden=frozenset(PRINCIPALS) - {ADMIN}),
     }),
     # ---------------------------------------------------------------------------------------
     # checkins: staff with a caseload (require_roles), then the people rules on the read

@@ -229,7 +229,13 @@ class PeopleWorld(MatrixWorld):
                   {"warning_signs": ["Isolating"], "call_first": [{"contact_id": q_contact}]})
         self.call("POST", f"{q}/assessments", h, {"housing_status": "stable"})
 
-        self.values = {"person_id": self.p, "contact_id": self.other_contact, "consent_id": self.consent}
+        # A refused erasure (an exemption applies) is recorded but erases nothing, so P stays for every caller.
+        self.refused_erasure = {"ground": "consent_withdrawn", "exemptions": {
+            "freedom_of_expression": False, "legal_obligation": True, "public_health": False,
+            "archiving_or_research": False, "legal_claims": False}}
+        self.values = {"person_id": self.p, "contact_id": self.other_contact, "consent_id": self.consent,
+                       "request_id": self.call("POST", f"{p}/subject-access", h, None, expect=202)["id"],
+                       "erasure_id": self.call("POST", f"{p}/erasure", h, self.refused_erasure)["id"]}
         # Calls that use their record up get a fresh one each, so every allowed caller can succeed.
         self.paths = {
             ("DELETE", "/persons/{person_id}/contacts/{contact_id}"):
@@ -265,6 +271,7 @@ class PeopleWorld(MatrixWorld):
             ("POST", "/persons/{person_id}/assessments"): {"housing_status": "stable"},
             ("POST", "/persons/{person_id}/crisis-plan"): plan,
             ("POST", "/persons/{person_id}/crisis-plan/sign"): self._fresh_plan_draft,
+            ("POST", "/persons/{person_id}/erasure"): self.refused_erasure,
         }
         self._team_terms, self._plan = team, plan
 

@@ -66,6 +66,16 @@ def browser():
         instance.close()
 
 
+def answer_every_service(app, request_id: str) -> None:
+    from services.people import privacy_feed
+    from shared.events import PRIVACY_CONTRIBUTORS
+    for service in PRIVACY_CONTRIBUTORS:
+        with app.extensions["circles"].uow() as uow:
+            privacy_feed.part(uow, None, {"request_id": request_id, "service": service, "sections": {},
+                                          "chunk": 0, "chunks": 1})
+            uow.commit()
+
+
 def watched(context):
     """A page, and the list its Content-Security-Policy complaints are collected in."""
     page = context.new_page()
@@ -109,6 +119,12 @@ def test_pages_keep_their_looks_and_forms_under_the_policy(served, browser, cloc
                                      "site_id": site["id"]}, headers=admin).json
     page.goto(f"{people.url}/persons/{sam['id']}/crisis-plan/print")
     assert page.evaluate("getComputedStyle(document.body).maxWidth") == "736px"
+    # So does the readable subject-access bundle, once every service has sent its part.
+    request_id = api.post(f"/persons/{sam['id']}/subject-access", headers=admin).json["id"]
+    answer_every_service(people.app, request_id)
+    page.goto(f"{people.url}/subject-access/{request_id}/bundle.html")
+    assert page.evaluate("getComputedStyle(document.body).maxWidth") == "1120px"
+    assert page.locator("h1").inner_text() == "Your data in Circles"
 
     # The check-ins staff pages on another origin, with the peer worker's session.
     token = world.as_staff(person.peer_worker)["Authorization"].removeprefix("Bearer ")

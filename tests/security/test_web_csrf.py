@@ -112,6 +112,7 @@ def people_cases(app, clock) -> dict[str, Callable[[], Post]]:
                                                             "region": "GB", "site_id": world.hub}, coordinator),
         "my_plan.grant": lambda: Post("/my-plan/consents", grant, sam),
         "my_plan.revoke": revoke,
+        "my_plan.ask_for_my_data": lambda: Post("/my-plan/data-requests", {}, sam),
         "logout": lambda: Post("/logout", {}, coordinator, effect="clears the cookie"),
     }
 

@@ -94,10 +94,18 @@ def seed_people(app, clock) -> Site:
     assert world.client.post("/invitations/accept", json={"token": invitation["token"],
                                                           "password": PASSWORD}).status_code in (200, 204)
     participant = world.login("sam@example.org")
+    request = world.post(f"{base}/subject-access", participant, {}, status=202)
+    refused = world.post(f"{base}/erasure", world.admin, {"ground": "objection", "exemptions": {
+        "freedom_of_expression": False, "legal_obligation": True, "public_health": False,
+        "archiving_or_research": False, "legal_claims": False}})
     return Site(app, {"person_id": person["id"], "consent_id": consent["consent_id"], "name": "circles",
-                      "filename": "nothing.txt"},
-                {"coordinator": token_of(world.coordinator), "participant": token_of(participant)},
-                default="coordinator", roles={"my_plan.my_plan": "participant"})
+                      "filename": "nothing.txt", "request_id": request["id"], "erasure_id": refused["id"]},
+                {"coordinator": token_of(world.coordinator), "participant": token_of(participant),
+                 "admin": token_of(world.admin)},
+                default="coordinator", roles={"my_plan.my_plan": "participant", "privacy.ErasureStatus": "admin",
+                                              **dict.fromkeys(("privacy.SubjectAccessStatus",
+                                                               "privacy.SubjectAccessBundle",
+                                                               "privacy.SubjectAccessBundlePage"), "participant")})
 
 
 def seed_checkins(app, clock) -> Site:

@@ -6,3 +6,4 @@ from services.people.models.consent import ConsentVersion, Disclosure  # noqa: F
 from services.people.models.crisis_plan import CrisisPlan  # noqa: F401
 from services.people.models.organisation import Account, Invitation, Organisation, Site  # noqa: F401
 from services.people.models.person import Contact, Person, StatusChange  # noqa: F401
+from services.people.models.privacy import ErasureRequest, SubjectAccessPart, SubjectAccessRequest  # noqa: F401

@@ -9,12 +9,14 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from services.reporting.db import LIVE, freshness, generation
+from services.reporting import privacy
+from services.reporting.db import LIVE, freshness, generation, metadata
 from services.reporting.projection.handlers import HANDLERS, Handler
 from services.reporting.projection.store import SqlStore
 from shared.db.upsert import insert_ignore
 from shared.events import CloudEvent, catalogue
 from shared.messaging.consumer import Subscription
+from shared.privacy import subjects
 
 CONSUMER = "reporting.kpi-projection"
 
@@ -38,6 +40,7 @@ def touch_freshness(session: Session, topic: str, now, event_time, count: int = 
 def _live(handler: Handler):
     def handle(uow, event: CloudEvent, data: dict) -> None:
         hold_generation(uow.session)
+        data = privacy.disguise(data, subjects.is_erased(uow.session, metadata, data.get("person_id")))
         store = SqlStore(uow.session, LIVE)
         if store.claim([event.id]):
             handler(store, event.time, data)

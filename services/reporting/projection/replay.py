@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from services.reporting.db import LIVE, generation
 from services.reporting.projection import tables as projection_tables
+from services.reporting import privacy
 from services.reporting.projection.handlers import HANDLERS
 from services.reporting.projection.store import SqlStore
 from services.reporting.projection.swap import swap_tables
@@ -56,11 +57,14 @@ class Replay:
         self.token = uuid.uuid4().hex[:8]
         self.fresh = projection_tables.build(MetaData(), suffix=f"_r{self.token}")
         self.report = ReplayReport()
+        self.erased: set[str] = set()
 
     def run(self) -> ReplayReport:
         started = time.perf_counter()
         for table in self.fresh.all():
             table.create(self.engine)
+        with Session(self.engine) as session:  # erased persons come back only as pseudonyms
+            self.erased = privacy.erased_hashes(session)
         try:
             self.consumer.subscribe(TOPICS)
             with Session(self.engine) as session:
@@ -121,7 +125,8 @@ class Replay:
                 catalogue.get(event.type)
                 self.report.ignored += 1
                 return None
-            return event, handler, load_data(event)
+            data = load_data(event)
+            return event, handler, privacy.disguise(data, privacy.is_erased_in(self.erased, data))
         except (EnvelopeError, UnknownEventType, InvalidEventData):
             self.report.poison += 1
             return None
