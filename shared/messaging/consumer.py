@@ -35,6 +35,7 @@ from shared.events import (
     load_data,
 )
 from shared.messaging.dead_letter import send_to_dead_letter
+from shared.messaging.resume import ResumeFromCommitted
 
 log = logging.getLogger(__name__)
 Handler = Callable[[UnitOfWork, CloudEvent, dict], None]
@@ -89,10 +90,11 @@ class ConsumerLoop:
     def run(self, stop: threading.Event) -> None:
         self._stop = stop
         consumer = self.consumer_factory(self.name)
-        consumer.subscribe(self.subscription.topics)
+        resume = ResumeFromCommitted()
+        consumer.subscribe(self.subscription.topics, listener=resume)
         try:
             while not stop.is_set():
-                batch = consumer.poll(timeout_ms=500)
+                batch = resume.apply(consumer, consumer.poll(timeout_ms=500))
                 offsets = self._process_batch(batch)
                 if offsets:
                     self._commit(consumer, offsets)
