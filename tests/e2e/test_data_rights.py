@@ -26,6 +26,7 @@ from shared.settings import load_settings
 from tests.support import processes
 from tests.support.all_services import SERVICES, AllServices
 from tests.support.db_search import occurrences
+from tests.support.infra import make_broker
 from tests.support.kafka_read import header, produce, read_topic
 
 pytestmark = pytest.mark.e2e
@@ -35,8 +36,18 @@ SAMS_PLAN_TEXT = "Housing officer appointment booked"
 
 
 @pytest.fixture(scope="module")
-def circles(broker, databases, tmp_path_factory):
-    platform = AllServices(broker, databases, tmp_path_factory.mktemp("data-rights"),
+def rights_broker(tmp_path_factory):
+    # A broker of its own: on the session's broker, the e2e platform's workers (still
+    # running) share these consumer groups and would take some partitions' events into
+    # their own databases.
+    broker = make_broker(tmp_path_factory.mktemp("rights-broker"))
+    yield broker
+    broker.close()
+
+
+@pytest.fixture(scope="module")
+def circles(rights_broker, databases, tmp_path_factory):
+    platform = AllServices(rights_broker, databases, tmp_path_factory.mktemp("data-rights"),
                            {**os.environ, "JOBS_EVERY_SECONDS": "0.5", "CONSUMER_BACKOFF_SECONDS": "0.05"}, "rights")
     try:
         platform.wait_ready()
