@@ -1,11 +1,11 @@
-"""python -m bench [--only b1|b4|b5|b6|b7] [--events N] [--crisis-events N] [--crisis-interval-ms MS]
+"""python -m bench [--only b1|b2|b4|b5|b6|b7] [--events N] [--crisis-events N] [--crisis-interval-ms MS]
 [--crisis-jobs-every S] [--replay-events N] [--replay-profile-events N] [--sessions N] [--repeat R]
 [--database-url URL] [--bootstrap HOST:PORT]
 
-B1: the event pipeline (bench/pipeline.py); B4: the crisis path's latency (bench/crisis.py);
+B1: the event pipeline (bench/pipeline.py); B2: the outbox relay alone (bench/relay.py); B4: the crisis path's latency (bench/crisis.py);
 B5: projection replay (bench/replay.py); B6: directory search, nearest open now
 (bench/directory.py); B7: the missed-session detector (bench/detector.py). Without --only,
-B1, B4, B6, B5, then B7 (the slow ones last); each writes its own section of
+B1, B2, B4, B6, B5, then B7 (the slow ones last); each writes its own section of
 bench/RESULTS.md when it finishes."""
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ import signal
 import sys
 from pathlib import Path
 
-from bench import (crisis, crisis_report, detector, detector_report, directory, pipeline, replay, replay_report,
-                   report)
+from bench import (crisis, crisis_report, detector, detector_report, directory, pipeline, relay, replay,
+                   replay_report, report)
 
-BENCHMARKS = ("b1", "b4", "b5", "b6", "b7")
+BENCHMARKS = ("b1", "b2", "b4", "b5", "b6", "b7")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -31,7 +31,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--only", choices=BENCHMARKS, action="append",
                         help="run only this benchmark (repeatable; default: all of them)")
     parser.add_argument("--events", type=int, default=int(os.environ.get("BENCH_EVENTS") or 50000),
-                        help="B1: events per repetition (default: $BENCH_EVENTS or 50000)")
+                        help="B1 and B2: events per repetition (default: $BENCH_EVENTS or 50000)")
     parser.add_argument("--crisis-events", type=int,
                         default=int(os.environ.get("BENCH_CRISIS_EVENTS") or 1000),
                         help="B4: risk.flagged events per repetition (default: $BENCH_CRISIS_EVENTS or 1000)")
@@ -99,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
         if "b1" in args.only:
             runs, dialect = pipeline.run(pipeline.Options(args.events, args.repeat, args.database_url, args.bootstrap))
             print(report.write(args.events, command, dialect, args.bootstrap, runs), flush=True)
+        if "b2" in args.only:
+            options = relay.Options(args.events, args.repeat, args.database_url, args.bootstrap)
+            runs, dialect, relay_batch = relay.run(options)
+            print(relay.write(options, command, dialect, relay_batch, runs), flush=True)
         if "b4" in args.only:
             options = crisis.Options(args.crisis_events, args.repeat, args.database_url, args.bootstrap,
                                      interval_s=args.crisis_interval_ms / 1000, jobs_every_s=args.crisis_jobs_every)

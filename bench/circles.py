@@ -9,6 +9,7 @@ counted every event. The consumer's group join is inside that time.
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 import uuid
@@ -142,7 +143,7 @@ def _subscription(reporting: Runtime, external_broker: bool) -> Subscription:
     real = subscriptions(reporting)[0]
     if not external_broker:
         return real
-    fresh = Subscription(f"{real.name}.bench-{uuid.uuid4().hex[:8]}", real.handlers)
+    fresh = dataclasses.replace(real, name=f"{real.name}.bench-{uuid.uuid4().hex[:8]}")
     consumer = make_consumer(reporting.settings, fresh.name)
     try:
         partitions = [TopicPartition(topic, p) for topic in fresh.topics

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
-ORDER = ("b1", "b4", "b5", "b6", "b7")
+ORDER = ("b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8")
 HEADER = ["# Benchmark results", "",
           "Written by `python -m bench` (bench/report.py for B1, bench/crisis_report.py for B4, "
           "bench/replay_report.py for B5, bench/directory.py for B6, bench/detector_report.py for B7); do not "

@@ -52,7 +52,7 @@ class Settings:
     kafka_replication_factor: int = 1
     kafka_session_timeout_ms: int = 6000
     kafka_heartbeat_interval_ms: int = 2000
-    relay_batch_size: int = 500
+    relay_batch_size: int = 2000
     relay_idle_seconds: float = 0.2
     consumer_max_retries: int = 5
     consumer_backoff_seconds: float = 0.2

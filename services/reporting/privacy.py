@@ -66,6 +66,11 @@ def erased_hashes(session: Session) -> set[str]:
     return set(session.scalars(select(table.c.subject_hash)))
 
 
+def erased_among(session: Session, person_ids) -> set[str]:
+    """Which of these person ids were erased here: one query for a whole batch."""
+    return subjects.erased_among(session, metadata, person_ids)
+
+
 def is_erased_in(hashes: set[str], data: dict) -> bool:
     person = data.get("person_id")
     return bool(person) and subjects.subject_hash(str(person)) in hashes

@@ -34,6 +34,7 @@ from shared.events import (
     from_kafka,
     load_data,
 )
+from shared.messaging.batch import BatchApplier, BatchHandler, Fallback, Item
 from shared.messaging.dead_letter import send_to_dead_letter
 from shared.messaging.resume import ResumeFromCommitted
 
@@ -45,9 +46,14 @@ DEAD_LETTER_REASONS = ("bad_envelope", "unknown_type", "invalid_data", "handler_
 
 @dataclasses.dataclass(frozen=True)
 class Subscription:
-    """A named consumer (its Kafka group id) and the event types it handles."""
+    """A named consumer (its Kafka group id) and the event types it handles.
+
+    `batch`, when given, applies a poll's new events in one transaction (shared/messaging/
+    batch.py); `handlers` still name the types and handle records one at a time whenever a
+    batch falls back."""
     name: str
     handlers: dict[str, Handler]
+    batch: BatchHandler | None = None
 
     @property
     def topics(self) -> list[str]:
@@ -103,6 +109,28 @@ class ConsumerLoop:
             consumer.close(autocommit=False)
 
     def _process_batch(self, batch: dict) -> dict[TopicPartition, OffsetAndMetadata]:
+        if self.subscription.batch is not None and sum(map(len, batch.values())) > 1:
+            try:
+                return self._batch_applier().run(self._decode_all(batch))
+            except Fallback:
+                pass
+        return self._one_at_a_time(batch)
+
+    def _batch_applier(self) -> BatchApplier:
+        return BatchApplier(self.name, self.service, self.processed, self.uow_factory, self.subscription.batch)
+
+    def _decode_all(self, batch: dict) -> list[Item]:
+        items = []
+        for tp, records in batch.items():
+            for record in records:
+                try:
+                    event, data, _handler = self._decode(record)
+                except Poison as poison:  # dead-lettered in its place by the careful path
+                    raise Fallback() from poison
+                items.append(Item(tp, record, event, data))
+        return items
+
+    def _one_at_a_time(self, batch: dict) -> dict[TopicPartition, OffsetAndMetadata]:
         offsets: dict[TopicPartition, OffsetAndMetadata] = {}
         for tp, records in batch.items():
             for record in records:

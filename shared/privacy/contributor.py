@@ -16,6 +16,7 @@ from sqlalchemy import MetaData, Table
 
 from shared.db.uow import UnitOfWork
 from shared.events import CloudEvent
+from shared.messaging.batch import BatchHandler
 from shared.messaging.consumer import Handler, Subscription
 from shared.privacy import records, subjects
 
@@ -100,9 +101,21 @@ def skipping_erased(handler: Handler, metadata: MetaData) -> Handler:
     return guarded
 
 
+def skipping_erased_batch(batch: BatchHandler, metadata: MetaData) -> BatchHandler:
+    """The batch handler, given only the events not about a person erased here."""
+    def guarded_batch(uow: UnitOfWork, events: list[tuple[CloudEvent, dict]]) -> None:
+        erased = subjects.erased_among(uow.session, metadata, [data.get("person_id") for _, data in events])
+        kept = [(event, data) for event, data in events if str(data.get("person_id")) not in erased]
+        if kept:
+            batch(uow, kept)
+    return guarded_batch
+
+
 def guard(subscription: Subscription, metadata: MetaData) -> Subscription:
-    return Subscription(subscription.name, {name: skipping_erased(handler, metadata)
-                                            for name, handler in subscription.handlers.items()})
+    return dataclasses.replace(
+        subscription, handlers={name: skipping_erased(handler, metadata)
+                                for name, handler in subscription.handlers.items()},
+        batch=subscription.batch and skipping_erased_batch(subscription.batch, metadata))
 
 
 def privacy_subscription(contributor: Contributor) -> Subscription:

@@ -37,6 +37,16 @@ def is_erased(session: Session, metadata: MetaData, person_id: str | None) -> bo
         table.c.subject_hash == subject_hash(str(person_id)))).first() is not None
 
 
+def erased_among(session: Session, metadata: MetaData, person_ids) -> set[str]:
+    """The ids among `person_ids` (None and repeats allowed) that were erased: one query per 500."""
+    by_hash = {subject_hash(str(p)): str(p) for p in person_ids if p}
+    table, hashes, found = table_of(metadata), list(by_hash), set()
+    for start in range(0, len(hashes), 500):
+        found.update(session.scalars(select(table.c.subject_hash).where(
+            table.c.subject_hash.in_(hashes[start:start + 500]))))
+    return {by_hash[h] for h in found}
+
+
 def mark_erased(session: Session, metadata: MetaData, person_id: str, clock: Clock) -> None:
     if not is_erased(session, metadata, person_id):
         session.execute(table_of(metadata).insert().values(subject_hash=subject_hash(person_id),

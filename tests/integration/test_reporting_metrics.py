@@ -1,5 +1,7 @@
 """Reporting's Prometheus gauges: aggregate KPIs labelled by organisation and site only,
 small numbers left out, and how fresh each topic's projection is."""
+import dataclasses
+
 import pytest
 from prometheus_client import REGISTRY, generate_latest
 
@@ -60,12 +62,12 @@ def test_the_projection_consumer_reports_its_lag_per_topic(runtime):
 
     from services.reporting.projection.live import subscriptions
     from services.reporting.projection.replay import TOPICS
-    from shared.messaging.consumer import ConsumerLoop, Subscription
+    from shared.messaging.consumer import ConsumerLoop
     from shared.messaging.kafka import make_consumer, make_producer
     from tests.support.processes import wait_until
 
     name = f"reporting.lag-{uuid.uuid4().hex[:8]}"
-    loop = ConsumerLoop(Subscription(name, subscriptions(runtime)[0].handlers), "reporting",
+    loop = ConsumerLoop(dataclasses.replace(subscriptions(runtime)[0], name=name), "reporting",
                         lambda group: make_consumer(runtime.settings, group), make_producer(runtime.settings),
                         runtime.uow, runtime.spec.processed)
     stop = threading.Event()

@@ -1,5 +1,6 @@
 """Replay: every projection rebuilt from the start of the topics into fresh tables and
 swapped in equals what the live consumer built, event by event, from the same history."""
+import dataclasses
 import datetime as dt
 import uuid
 
@@ -10,7 +11,7 @@ from services.reporting.db import LIVE, generation
 from services.reporting.projection.live import subscriptions
 from services.reporting.projection.replay import TOPICS, Replay
 from shared.events import catalogue
-from shared.messaging.consumer import ConsumerLoop, Subscription
+from shared.messaging.consumer import ConsumerLoop
 from shared.messaging.kafka import make_consumer, make_producer
 from tests.support.kafka_read import produce, read_topic
 from tests.support.reporting_history import SITE_NORTH, SITE_SOUTH, History, utc
@@ -51,8 +52,9 @@ def publish(bootstrap: str, events, duplicate_first: bool = True) -> None:
 
 
 def apply_live(runtime) -> None:
-    """The live consumer's own loop, record by record, over everything on the topics."""
-    loop = ConsumerLoop(Subscription(f"reporting.test-{uuid.uuid4().hex[:8]}", subscriptions(runtime)[0].handlers),
+    """The live consumer's own loop (a poll per transaction, record by record around the
+    poison record), over everything on the topics."""
+    loop = ConsumerLoop(dataclasses.replace(subscriptions(runtime)[0], name=f"reporting.test-{uuid.uuid4().hex[:8]}"),
                         "reporting", lambda group: make_consumer(runtime.settings, group),
                         make_producer(runtime.settings), runtime.uow, runtime.spec.processed)
     for topic in TOPICS:
@@ -126,7 +128,7 @@ def test_a_replay_swaps_in_while_the_live_consumer_keeps_going(runtime, broker):
     for person in persons:
         before.checkin(person, utc(2026, 1, 6))
     publish(broker.bootstrap, before.events, duplicate_first=False)
-    loop = ConsumerLoop(Subscription(f"reporting.live-{uuid.uuid4().hex[:8]}", subscriptions(runtime)[0].handlers),
+    loop = ConsumerLoop(dataclasses.replace(subscriptions(runtime)[0], name=f"reporting.live-{uuid.uuid4().hex[:8]}"),
                         "reporting", lambda group: make_consumer(runtime.settings, group),
                         make_producer(runtime.settings), runtime.uow, runtime.spec.processed)
     stop = threading.Event()

@@ -94,7 +94,7 @@ def test_with_overrides_returns_a_changed_copy():
     base = load_settings("people", {})
     changed = base.with_overrides(testing=True, relay_batch_size=1)
     assert (changed.testing, changed.relay_batch_size) == (True, 1)
-    assert (base.testing, base.relay_batch_size) == (False, 500)
+    assert (base.testing, base.relay_batch_size) == (False, 2000)
 
 
 def test_settings_are_immutable():
