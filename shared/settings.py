@@ -32,6 +32,14 @@ def _limit(value: str) -> tuple[int, int] | None:
     return limit if limit[0] else None
 
 
+def _days(value: str) -> int:
+    """A number of days to keep something; 0 keeps it forever."""
+    days = int(value)
+    if days < 0:
+        raise ValueError(f"a number of days is 0 (keep forever) or more, not {value!r}")
+    return days
+
+
 class InsecureSettings(RuntimeError):
     """A process was started with settings that are only fit for development or tests."""
 
@@ -54,6 +62,10 @@ class Settings:
     kafka_heartbeat_interval_ms: int = 2000
     relay_batch_size: int = 2000
     relay_idle_seconds: float = 0.2
+    # Every worker's housekeeping job (shared/db/housekeeping.py) deletes published outbox
+    # rows and processed-event ids older than this many days; 0 keeps them forever.
+    outbox_keep_days: int = 7
+    processed_events_keep_days: int = 414  # the event topics' retention (400 days) plus two 7-day log segments
     consumer_max_retries: int = 5
     consumer_backoff_seconds: float = 0.2
     log_level: str = "INFO"
@@ -103,6 +115,8 @@ ENV_FIELDS: dict[str, tuple[str, type]] = {
     "KAFKA_HEARTBEAT_INTERVAL_MS": ("kafka_heartbeat_interval_ms", int),
     "RELAY_BATCH_SIZE": ("relay_batch_size", int),
     "RELAY_IDLE_SECONDS": ("relay_idle_seconds", float),
+    "OUTBOX_KEEP_DAYS": ("outbox_keep_days", _days),
+    "PROCESSED_EVENTS_KEEP_DAYS": ("processed_events_keep_days", _days),
     "CONSUMER_MAX_RETRIES": ("consumer_max_retries", int),
     "CONSUMER_BACKOFF_SECONDS": ("consumer_backoff_seconds", float),
     "LOG_LEVEL": ("log_level", str),

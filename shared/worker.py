@@ -15,6 +15,7 @@ import threading
 from kafka.errors import KafkaError
 from prometheus_client import start_http_server
 
+from shared.db.housekeeping import housekeeping_job
 from shared.events import catalogue, dlq_topic_for, topic_for
 from shared.jobs import run_forever
 from shared.logs import configure_logging
@@ -47,7 +48,9 @@ class Worker:
             )
             for subscription in runtime.spec.subscriptions(runtime)
         ]
-        jobs = [*runtime.spec.jobs(runtime), sweep_job(runtime.spec.name, runtime.spec.outbox)]
+        spec = runtime.spec
+        jobs = [*spec.jobs(runtime), sweep_job(spec.name, spec.outbox),
+                housekeeping_job(spec.name, spec.outbox, spec.processed, settings)]
         self.jobs = [dataclasses.replace(job, every_seconds=settings.jobs_every_seconds or job.every_seconds)
                      for job in jobs]
         self.threads: list[threading.Thread] = []

@@ -11,6 +11,8 @@ from shared.db.tables import BigId
 
 _UNPUBLISHED = {"postgresql_where": sa.text("published_at IS NULL"),
                 "sqlite_where": sa.text("published_at IS NULL")}
+_PUBLISHED = {"postgresql_where": sa.text("published_at IS NOT NULL"),
+              "sqlite_where": sa.text("published_at IS NOT NULL")}
 
 
 def create_messaging_tables_v1() -> None:
@@ -92,3 +94,15 @@ def drop_read_audit_v1() -> None:
     op.drop_index("ix_read_audit_person_id", table_name="read_audit")
     op.drop_index("ix_read_audit_organisation_id", table_name="read_audit")
     op.drop_table("read_audit")
+
+
+def create_housekeeping_indexes_v1() -> None:
+    """What shared/db/housekeeping.py deletes by: published outbox rows by publication
+    time (a partial index: the unpublished rows are the relay's), processed events by age."""
+    op.create_index("ix_outbox_published_at", "outbox", ["published_at"], **_PUBLISHED)
+    op.create_index("ix_processed_events_processed_at", "processed_events", ["processed_at"])
+
+
+def drop_housekeeping_indexes_v1() -> None:
+    op.drop_index("ix_processed_events_processed_at", table_name="processed_events")
+    op.drop_index("ix_outbox_published_at", table_name="outbox")

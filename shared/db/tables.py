@@ -52,11 +52,15 @@ def outbox_table(metadata: MetaData) -> Table:
     Index("ix_outbox_key_unpublished", table.c.partition_key, table.c.id,
           postgresql_where=text("published_at IS NULL"),
           sqlite_where=text("published_at IS NULL"))
+    # Housekeeping (shared/db/housekeeping.py) deletes published rows oldest first.
+    Index("ix_outbox_published_at", table.c.published_at,
+          postgresql_where=text("published_at IS NOT NULL"),
+          sqlite_where=text("published_at IS NOT NULL"))
     return table
 
 
 def processed_events_table(metadata: MetaData) -> Table:
-    return Table(
+    table = Table(
         "processed_events",
         metadata,
         Column("consumer", String(100), primary_key=True),
@@ -64,6 +68,9 @@ def processed_events_table(metadata: MetaData) -> Table:
         Column("event_type", String(200), nullable=False),
         Column("processed_at", UtcDateTime(), nullable=False),
     )
+    # Housekeeping deletes the oldest rows once the topics can no longer redeliver them.
+    Index("ix_processed_events_processed_at", table.c.processed_at)
+    return table
 
 
 def ended_sessions_table(metadata: MetaData) -> Table:

@@ -56,6 +56,25 @@ def test_float_fields_are_parsed():
     assert settings.consumer_backoff_seconds == 1.0 and isinstance(settings.consumer_backoff_seconds, float)
 
 
+def test_housekeeping_keeps_a_week_of_outbox_and_the_topics_retention_of_processed_events():
+    settings = load_settings("people", {})
+    assert (settings.outbox_keep_days, settings.processed_events_keep_days) == (7, 414)
+
+
+def test_housekeeping_days_are_parsed_and_zero_keeps_forever():
+    env = {"OUTBOX_KEEP_DAYS": "0", "PROCESSED_EVENTS_KEEP_DAYS": "430", "CHECKINS_OUTBOX_KEEP_DAYS": "2"}
+    people = load_settings("people", env)
+    assert (people.outbox_keep_days, people.processed_events_keep_days) == (0, 430)
+    assert load_settings("checkins", env).outbox_keep_days == 2
+
+
+@pytest.mark.parametrize("name", ["OUTBOX_KEEP_DAYS", "PROCESSED_EVENTS_KEEP_DAYS"])
+@pytest.mark.parametrize("raw", ["-1", "a week", "7.5"])
+def test_housekeeping_days_must_be_a_whole_number_not_below_zero(name, raw):
+    with pytest.raises(ValueError):
+        load_settings("people", {name: raw})
+
+
 def test_bad_number_is_an_error():
     with pytest.raises(ValueError):
         load_settings("people", {"JWT_TTL_SECONDS": "an hour"})
