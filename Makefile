@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: dev test test-unit test-integration test-e2e lint-imports bench migrate clean browser monitoring-tools
+.PHONY: dev test test-unit test-integration test-e2e lint-imports bench migrate clean browser monitoring-tools bench-tools
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ monitoring-tools:
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus; } \
 	  || echo "prometheus not installed: the promtool and scrape tests will be skipped"
 
+# Debian's wrk drives the HTTP benchmark (B3, bench/api.py); installed when we can.
+bench-tools:
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk; } \
+	  || echo "wrk not installed: the B3 benchmark (bench/api.py) cannot run"
+
 test: $(STAMP) lint-imports browser monitoring-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -48,7 +54,7 @@ test-integration: $(STAMP)
 test-e2e: $(STAMP)
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
 
-bench: $(STAMP)
+bench: $(STAMP) bench-tools
 	$(PY) -m bench
 
 clean:
