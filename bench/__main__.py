@@ -1,11 +1,12 @@
-"""python -m bench [--only b1|b2|b4|b5|b6|b7] [--events N] [--crisis-events N] [--crisis-interval-ms MS]
+"""python -m bench [--only b1|b2|b3|b4|b5|b6|b7|b8] [--events N] [--crisis-events N] [--crisis-interval-ms MS]
 [--crisis-jobs-every S] [--replay-events N] [--replay-profile-events N] [--sessions N] [--repeat R]
 [--database-url URL] [--bootstrap HOST:PORT]
 
-B1: the event pipeline (bench/pipeline.py); B2: the outbox relay alone (bench/relay.py); B4: the crisis path's latency (bench/crisis.py);
+B1: the event pipeline (bench/pipeline.py); B2: the outbox relay alone (bench/relay.py); B3: the check-in write API under gunicorn
+(bench/api.py, PostgreSQL and Debian's wrk); B4: the crisis path's latency (bench/crisis.py);
 B5: projection replay (bench/replay.py); B6: directory search, nearest open now
-(bench/directory.py); B7: the missed-session detector (bench/detector.py). Without --only,
-B1, B2, B4, B6, B5, then B7 (the slow ones last); each writes its own section of
+(bench/directory.py); B7: the missed-session detector (bench/detector.py); B8: the footprint
+of `make dev` (bench/footprint.py). Without --only, B1, B2, B3, B4, B6, B5, B7, then B8; each writes its own section of
 bench/RESULTS.md when it finishes."""
 from __future__ import annotations
 
@@ -17,17 +18,18 @@ import signal
 import sys
 from pathlib import Path
 
-from bench import (crisis, crisis_report, detector, detector_report, directory, pipeline, relay, replay,
-                   replay_report, report)
+from bench import (api, crisis, crisis_report, detector, detector_report, directory, footprint, pipeline, relay,
+                   replay, replay_report, report)
 
-BENCHMARKS = ("b1", "b2", "b4", "b5", "b6", "b7")
+BENCHMARKS = ("b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m bench",
-        description="Benchmarks B1 (the Circles event pipeline), B4 (the crisis path's latency), B5 "
-                    "(projection replay), B6 (directory search) and B7 (the missed-session detector).")
+        description="Benchmarks B1 (the Circles event pipeline), B2 (the outbox relay), B3 (the check-in write "
+                    "API), B4 (the crisis path's latency), B5 (projection replay), B6 (directory search), B7 (the "
+                    "missed-session detector) and B8 (the footprint of make dev).")
     parser.add_argument("--only", choices=BENCHMARKS, action="append",
                         help="run only this benchmark (repeatable; default: all of them)")
     parser.add_argument("--events", type=int, default=int(os.environ.get("BENCH_EVENTS") or 50000),
@@ -86,6 +88,18 @@ def _exit_cleanly_on_signals() -> None:
         signal.signal(signum, stop)
 
 
+def _database_flag(args: argparse.Namespace) -> list[str]:
+    return ["--database-url", args.database_url] if args.database_url else []
+
+
+def _check(code: int, key: str) -> None:
+    """B3 and B8 run their own main(); an interrupt there stops the whole run."""
+    if code == 130:
+        raise KeyboardInterrupt(key)
+    if code:
+        print(f"{key} failed with exit code {code}; its section of RESULTS.md left as it was", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
@@ -103,14 +117,15 @@ def main(argv: list[str] | None = None) -> int:
             options = relay.Options(args.events, args.repeat, args.database_url, args.bootstrap)
             runs, dialect, relay_batch = relay.run(options)
             print(relay.write(options, command, dialect, relay_batch, runs), flush=True)
+        if "b3" in args.only:  # PostgreSQL: $BENCH_DATABASE_URL or --database-url, else the local server
+            _check(api.main(["--repeat", str(args.repeat)] + _database_flag(args)), "b3")
         if "b4" in args.only:
             options = crisis.Options(args.crisis_events, args.repeat, args.database_url, args.bootstrap,
                                      interval_s=args.crisis_interval_ms / 1000, jobs_every_s=args.crisis_jobs_every)
             runs, dialect, version = crisis.run(options)
             print(crisis_report.write(options, command, dialect, version, runs), flush=True)
         if "b6" in args.only:
-            flags = ["--repeat", str(args.repeat)] + (["--database-url", args.database_url] if args.database_url else [])
-            directory.main(flags)
+            directory.main(["--repeat", str(args.repeat)] + _database_flag(args))
         if "b5" in args.only:
             outcome = replay.run(replay.Options(args.replay_events, args.repeat, args.database_url, args.bootstrap,
                                                 profile_events=args.replay_profile_events))
@@ -118,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
         if "b7" in args.only:
             runs, dialect, version = detector.run(detector.Options(args.sessions, args.repeat, args.database_url))
             print(detector_report.write(args.sessions, command, dialect, version, runs), flush=True)
+        if "b8" in args.only:
+            _check(footprint.main(["--repeat", str(args.repeat)]), "b8")
     except KeyboardInterrupt as stop:
         print(f"interrupted ({stop}); cleaned up, the running benchmark's section of RESULTS.md left as it was",
               file=sys.stderr)

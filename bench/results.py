@@ -11,10 +11,11 @@ from pathlib import Path
 RESULTS = Path(__file__).with_name("RESULTS.md")
 ORDER = ("b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8")
 HEADER = ["# Benchmark results", "",
-          "Written by `python -m bench` (bench/report.py for B1, bench/crisis_report.py for B4, "
-          "bench/replay_report.py for B5, bench/directory.py for B6, bench/detector_report.py for B7); do not "
-          "edit by hand. A run rewrites only the sections of the benchmarks it ran (`--only b1|b4|b5|b6|b7`); "
-          "each section names its own date, command and machine.", ""]
+          "Written by `python -m bench` (bench/report.py for B1, bench/relay.py for B2, bench/api_report.py for "
+          "B3, bench/crisis_report.py for B4, bench/replay_report.py for B5, bench/directory.py for B6, "
+          "bench/detector_report.py for B7, bench/footprint_report.py for B8); do not edit by hand. A run rewrites "
+          "only the sections of the benchmarks it ran (`--only b1|b2|...|b8`); each section names its own date, "
+          "command and machine.", ""]
 _SECTION = re.compile(r"<!-- bench:(?P<key>\w+) -->\n(?P<body>.*?)\n<!-- /bench:(?P=key) -->", re.S)
 
 

@@ -13,7 +13,7 @@ import signal
 import threading
 
 from kafka.errors import KafkaError
-from prometheus_client import start_http_server
+from prometheus_client import REGISTRY, start_http_server
 
 from shared.db.housekeeping import housekeeping_job
 from shared.events import catalogue, dlq_topic_for, topic_for
@@ -110,23 +110,41 @@ def _ensure_topics(worker: "Worker") -> None:
         log.warning("could not create topics; expecting them to exist", exc_info=True)
 
 
-def run_worker(runtime: Runtime) -> None:
-    require_real_secret(runtime.settings)
-    configure_logging(runtime.spec.name, runtime.settings.log_level)
+def serve_worker_metrics(registry=REGISTRY) -> None:
+    """/metrics on WORKER_METRICS_PORT (address WORKER_METRICS_ADDR, default 127.0.0.1), when it is set."""
     port = os.environ.get("WORKER_METRICS_PORT")
     if port:
-        start_http_server(int(port), addr=os.environ.get("WORKER_METRICS_ADDR", "127.0.0.1"))
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
+        start_http_server(int(port), addr=os.environ.get("WORKER_METRICS_ADDR", "127.0.0.1"), registry=registry)
+
+
+def start_worker(runtime: Runtime, stop: threading.Event) -> Worker | None:
+    """Wait for the broker, create the worker's topics and start its threads; None if `stop`
+    was set while waiting."""
     if not _wait_for_broker(runtime, stop):
-        return
+        return None
     worker = Worker(runtime, stop)
     _ensure_topics(worker)
     worker.start()
     log.info("worker started", extra={"fields": {"consumers": [c.name for c in worker.consumers],
                                                   "jobs": [job.name for job in worker.jobs]}})
-    worker.stop.wait()
+    return worker
+
+
+def stop_worker(worker: Worker) -> None:
     log.info("worker stopping")
     worker.shutdown()
     log.info("worker stopped")
+
+
+def run_worker(runtime: Runtime) -> None:
+    require_real_secret(runtime.settings)
+    configure_logging(runtime.spec.name, runtime.settings.log_level)
+    serve_worker_metrics()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    worker = start_worker(runtime, stop)
+    if worker is None:
+        return
+    worker.stop.wait()
+    stop_worker(worker)

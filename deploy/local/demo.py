@@ -6,22 +6,26 @@ bootstrap use case; everything after that goes through HTTP. Idempotent: a secon
 """
 from __future__ import annotations
 
+import os
 import time
 
 import requests
 
 from deploy.local import demo_checkins, demo_people
-from services.people.spec import SPEC as PEOPLE
-from services.people.usecases.organisations import create_organisation
 from services.resources import seed as directory_seed
-from shared.errors import Conflict
-from shared.runtime import Runtime
 
 ADMIN_EMAIL = "admin@northside.example"
 PASSWORD = "circles-demo-password"  # demo only; printed on start
 
 
 def bootstrap_organisation() -> None:
+    # Imported here: loading the demo data (`make dev`'s child that runs beside the services)
+    # needs only HTTP, not the people service's code and database layer.
+    from services.people.spec import SPEC as PEOPLE
+    from services.people.usecases.organisations import create_organisation
+    from shared.errors import Conflict
+    from shared.runtime import Runtime
+
     runtime = Runtime(PEOPLE)
     try:
         with runtime.uow() as uow:
@@ -77,9 +81,12 @@ def _wait_reported(urls: dict, headers: dict, expected: int, timeout: float = 60
 def describe(urls: dict[str, str], summary: dict) -> str:
     lines = ["", "Circles is running:"]
     lines += [f"  {name:<14} {url}   (API docs: {url}/docs, spec: {url}/openapi.json)" for name, url in urls.items()]
-    lines += ["  broker         127.0.0.1:9092 (embedded, memory only)",
-              "  mail catcher   127.0.0.1:1025 (SMTP; what notifications sends lands in var/mail.jsonl)",
-              "  SMS sink       127.0.0.1:1026 (texts land in var/sms.jsonl)", ""]
+    env = os.environ  # KAFKA_PORT, MAIL_PORT, SMS_PORT, CIRCLES_VAR_DIR: as deploy/local/run.py reads them
+    var = env.get("CIRCLES_VAR_DIR") or "var"
+    lines += [f"  broker         127.0.0.1:{env.get('KAFKA_PORT') or 9092} (embedded, memory only)",
+              f"  mail catcher   127.0.0.1:{env.get('MAIL_PORT') or 1025} (SMTP; what notifications sends lands in "
+              f"{var}/mail.jsonl)",
+              f"  SMS sink       127.0.0.1:{env.get('SMS_PORT') or 1026} (texts land in {var}/sms.jsonl)", ""]
     if summary["created"]:
         lines.append(f"Demo data: {summary['persons']} persons with their networks, weekly check-in, monthly "
                      f"review and café drop-in rhythms, and {summary['checkins']} check-ins; reporting counts "

@@ -21,7 +21,10 @@ def main() -> None:
     def shut_down(*_):
         # Only signal here: waiting inside a handler would deadlock with the wait below.
         process.send_signal(signal.SIGINT)  # tansu shuts down on SIGINT, not SIGTERM
-        threading.Timer(5, process.kill).start()
+        # A daemon timer: once tansu has exited the wrapper need not wait out the 5 s.
+        timer = threading.Timer(5, process.kill)
+        timer.daemon = True
+        timer.start()
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, shut_down)

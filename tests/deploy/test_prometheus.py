@@ -151,18 +151,37 @@ def test_compose_targets_are_the_compose_services():
 
 
 def test_local_targets_are_make_devs_ports():
-    """The ports in deploy/local/Procfile: web apps ${PEOPLE_PORT:-8001}..., workers'
-    metrics WORKER_METRICS_PORT=9101..."""
-    procfile = (ROOT / "deploy" / "local" / "Procfile").read_text()
+    """The ports of make dev's process table (deploy/local/run.py) with no PEOPLE_PORT etc. set:
+    each service's process serves its web app on --port and its worker's metrics on
+    WORKER_METRICS_PORT."""
+    from deploy.local.run import programs
+
     expected = {}
-    for name, command in (line.split(": ", 1) for line in procfile.splitlines() if ": " in line):
-        service, _, worker = name.partition("-")
-        if service not in SERVICES:
-            continue
-        port = re.search(r"WORKER_METRICS_PORT=(\d+)" if worker else r"127\.0\.0\.1:\$\{\w+:-(\d+)\}", command)
-        expected[(service, "worker" if worker else "web")] = f"127.0.0.1:{port.group(1)}"
+    for program in programs({}):
+        if program.name in SERVICES:
+            assert program.argv[1:4] == ("-m", "deploy.local.service", program.name)
+            web_port = program.argv[program.argv.index("--port") + 1]
+            assert program.url == f"http://127.0.0.1:{web_port}"
+            expected[(program.name, "web")] = f"127.0.0.1:{web_port}"
+            expected[(program.name, "worker")] = f"127.0.0.1:{program.env['WORKER_METRICS_PORT']}"
+    assert len(expected) == 2 * len(SERVICES) and len(set(expected.values())) == len(expected)
     local = circles_targets(load(PROMETHEUS / "prometheus.local.yml"))
     assert {(service, role): address for (_, service, role), address in local.items()} == expected
+
+
+def test_make_devs_two_targets_per_process_never_serve_a_family_twice():
+    """make dev's one process per service serves the web target (HTTP families, as a gunicorn
+    web app does) and the worker target (all the rest) from its one registry: together all of
+    it, each family once (deploy/local/service.py)."""
+    from prometheus_client import REGISTRY
+
+    from deploy.local.service import metric_views
+
+    web, worker = ({family.name for family in view.collect()} for view in metric_views())
+    assert web == {"circles_http_requests", "circles_http_request_duration_seconds"}
+    assert not web & worker
+    assert web | worker == {family.name for family in REGISTRY.collect()}
+    assert {"circles_outbox_backlog", "circles_consumer_lag", "process_resident_memory_bytes"} <= worker
 
 
 def test_every_alert_has_a_severity_and_a_runbook():
