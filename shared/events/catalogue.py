@@ -10,8 +10,10 @@ import dataclasses
 import functools
 import datetime as dt
 import re
+from collections.abc import Mapping
 
 import marshmallow as ma
+from marshmallow.decorators import PRE_LOAD, VALIDATES, VALIDATES_SCHEMA
 
 from shared.events.envelope import CloudEvent
 
@@ -101,10 +103,51 @@ def dump_data(type_name: str, data: dict) -> dict:
         payload = schema.dump(data)
     except (TypeError, ValueError, AttributeError) as exc:  # a value of the wrong type
         raise InvalidEventData(type_name, {"_schema": [str(exc)]}) from exc
-    errors = schema.validate(payload)
-    if errors:
-        raise InvalidEventData(type_name, errors)
+    if not _valid_by_fields(type_name, payload):
+        errors = schema.validate(payload)
+        if errors:
+            raise InvalidEventData(type_name, errors)
     return payload
+
+
+def _valid_by_fields(type_name: str, payload) -> bool:
+    """True when schema.validate(payload) would find no error, checked by the same calls
+    to the fields' own deserialize() that it makes, without its per-call bookkeeping;
+    False sends the payload through schema.validate (for its errors, or a schema whose
+    validation is more than its fields')."""
+    checks = _field_checks(type_name)
+    if checks is None or not isinstance(payload, Mapping):
+        return False
+    keys, fields, kwargs = checks
+    if not payload.keys() <= keys:  # unknown fields: validate says which
+        return False
+    try:
+        for key, field in fields:
+            field.deserialize(payload.get(key, ma.missing), key, payload, **kwargs)
+    except ma.ValidationError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=None)
+def _field_checks(type_name: str) -> tuple[frozenset[str], tuple[tuple[str, ma.fields.Field], ...], dict] | None:
+    """(the keys a payload may have, (key, field) in load order, the keyword arguments
+    validate() gives each field) for a schema whose validate() is exactly its fields'
+    deserialize() plus the unknown-key check: no load or validation hooks, unknown=RAISE,
+    not partial, not many, plain field names. Else None."""
+    schema = _schema(type_name)
+    hooks = getattr(schema, "_hooks", None)
+    if hooks is None or any(hooks[tag] for tag in (PRE_LOAD, VALIDATES, VALIDATES_SCHEMA)):
+        return None
+    if schema.unknown != ma.RAISE or schema.partial not in (None, False) or schema.many:
+        return None
+    fields = []
+    for name, field in schema.load_fields.items():
+        if field.attribute is not None or "." in name:
+            return None
+        fields.append((field.data_key if field.data_key is not None else name, field))
+    kwargs = {} if schema.partial is None else {"partial": schema.partial}  # as Schema._deserialize passes it
+    return frozenset(key for key, _ in fields), tuple(fields), kwargs
 
 
 def load_data(event: CloudEvent) -> dict:

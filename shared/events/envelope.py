@@ -15,6 +15,8 @@ from typing import Any, Iterable
 SPEC_VERSION = "1.0"
 CONTENT_TYPE = "application/json"
 REQUIRED_HEADERS = ("ce_specversion", "ce_id", "ce_type", "ce_source")
+# What json.dumps(data, separators=(",", ":"), sort_keys=True) would build on every call.
+_BODY_JSON = json.JSONEncoder(separators=(",", ":"), sort_keys=True)
 
 
 class EnvelopeError(ValueError):
@@ -39,6 +41,10 @@ class CloudEvent:
         return self.partition_key or self.subject or self.id
 
     def headers(self) -> list[tuple[str, bytes]]:
+        return [(name, value.encode()) for name, value in self.header_items()]
+
+    def header_items(self) -> list[tuple[str, str]]:
+        """The headers as text, in the order `headers()` sends them."""
         pairs = [
             ("ce_specversion", SPEC_VERSION),
             ("ce_id", self.id),
@@ -52,10 +58,14 @@ class CloudEvent:
         if self.correlation_id:
             pairs.append(("ce_correlationid", self.correlation_id))
         pairs.append(("ce_partitionkey", self.key))
-        return [(name, value.encode()) for name, value in pairs]
+        return pairs
 
     def body(self) -> bytes:
-        return json.dumps(self.data, separators=(",", ":"), sort_keys=True).encode()
+        return self.body_text().encode()
+
+    def body_text(self) -> str:
+        """The body as text (the JSON that `body()` encodes)."""
+        return _BODY_JSON.encode(self.data)
 
 
 def _format_time(moment: dt.datetime) -> str:

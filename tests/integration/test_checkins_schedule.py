@@ -133,6 +133,17 @@ def test_a_session_without_a_record_is_missed_after_the_grace_period_and_counted
     assert [e["consecutive_misses"] for e in world.events("checkin.missed")] == [1, 2, 1, 2]
 
 
+def test_each_detector_run_marks_at_most_a_batch_oldest_first(world):
+    person = world.person()
+    weekly(world, person)
+    world.clock.set(dt.datetime(2026, 4, 8, 0, 0, tzinfo=UTC))  # five Tuesdays have passed
+    runs = [world.run(lambda uow: detector.detect_missed(uow, batch=2)) for _ in range(4)]
+    assert runs == [2, 2, 1, 0]
+    missed = world.events("checkin.missed")
+    assert [e["consecutive_misses"] for e in missed] == [1, 2, 3, 4, 5]
+    assert [e["starts_at"] for e in missed] == sorted(e["starts_at"] for e in missed)
+
+
 def test_a_checkin_on_the_day_completes_that_session_and_it_is_never_missed(world):
     person = world.person()
     weekly(world, person)

@@ -191,3 +191,81 @@ def test_an_older_checkin_completed_without_the_agenda_numbers_still_loads(check
     event = build_event(CHECKIN_COMPLETED, checkin, source="/s", subject=None, time=WHEN)
     loaded = load_data(from_kafka(event.headers(), event.body()))
     assert (loaded["risk_flags"], loaded["source"], loaded["days_abstinent_last_30"]) == ([], "staff", None)
+
+
+MISSED = "circles.checkins.checkin.missed.v1"
+
+
+@pytest.fixture
+def missed():
+    return {"session_id": uuid.UUID(int=20), "rhythm_id": uuid.UUID(int=21), "person_id": uuid.UUID(int=1),
+            "organisation_id": uuid.UUID(int=2), "site_id": None, "kind": "weekly_checkin", "starts_at": WHEN,
+            "consecutive_misses": 2}
+
+
+def _errors(type_name, data):
+    try:
+        dump_data(type_name, data)
+    except InvalidEventData as exc:
+        return exc.errors
+    return {}
+
+
+@pytest.mark.parametrize("change", [
+    {}, {"site_id": uuid.UUID(int=3)}, {"session_id": "not-a-uuid"}, {"person_id": None}, {"site_id": "x"},
+    {"kind": "daily"}, {"kind": None}, {"consecutive_misses": 0}, {"consecutive_misses": None},
+    {"consecutive_misses": "2"}, {"starts_at": None}, {"added_later": 1}, {"session_id": "x", "kind": "daily"},
+])
+@pytest.mark.parametrize("removed", [None, "rhythm_id", "site_id"])
+def test_dump_data_finds_exactly_the_errors_schema_validate_finds(missed, change, removed):
+    # dump_data checks a payload field by field and asks schema.validate only when that
+    # finds something; the outcome must be schema.validate's own, errors and all.
+    data = {**missed, **change}
+    if removed:
+        del data[removed]
+    schema = catalogue._schema(MISSED)
+    try:
+        expected = schema.validate(schema.dump(data))
+    except (TypeError, ValueError, AttributeError, ma.ValidationError) as exc:
+        with pytest.raises(type(exc) if isinstance(exc, ma.ValidationError) else InvalidEventData):
+            dump_data(MISSED, data)
+        return
+    assert _errors(MISSED, data) == expected
+
+
+def test_a_payload_with_a_field_the_schema_does_not_know_goes_to_schema_validate(missed):
+    payload = dump_data(MISSED, missed)
+    assert catalogue._valid_by_fields(MISSED, payload)
+    assert not catalogue._valid_by_fields(MISSED, {**payload, "added_later": 1})
+    assert not catalogue._valid_by_fields(MISSED, {key: value for key, value in payload.items() if key != "kind"})
+
+
+def test_a_schema_with_its_own_validation_hooks_is_validated_by_marshmallow(throwaway_type):
+    class Checked(ma.Schema):
+        widget_id = ma.fields.String(required=True)
+
+        @ma.validates_schema
+        def no_reserved_ids(self, data, **kwargs):
+            if data.get("widget_id") == "reserved":
+                raise ma.ValidationError("reserved", "widget_id")
+
+    register(throwaway_type, Checked, "test only")
+    try:
+        assert catalogue._field_checks(throwaway_type) is None
+        assert dump_data(throwaway_type, {"widget_id": "w-1"}) == {"widget_id": "w-1"}
+        with pytest.raises(InvalidEventData) as caught:
+            dump_data(throwaway_type, {"widget_id": "reserved"})
+        assert caught.value.errors == {"widget_id": ["reserved"]}
+    finally:  # the throwaway name goes again: so do the schemas cached for it
+        catalogue._schema.cache_clear()
+        catalogue._field_checks.cache_clear()
+
+
+def test_the_outbox_row_holds_the_kafka_headers_and_body_as_text(checkin):
+    from shared.db.uow import outbox_row
+    event = build_event(CHECKIN_COMPLETED, checkin, source="/circles/checkins", subject="p-1", time=WHEN,
+                        correlation_id="c-1")
+    row = outbox_row(event, WHEN)
+    assert row["headers"] == json.dumps([[name, value.decode()] for name, value in event.headers()])
+    assert row["payload"] == event.body().decode()
+    assert (row["topic"], row["partition_key"], row["event_type"]) == ("checkins.events", "p-1", CHECKIN_COMPLETED)
