@@ -12,7 +12,7 @@ from identical databases:
          (sorted by missed_after, id), then per due session: status and missed_at, the
          streak bumped with the atomic upsert (shared.db.upsert.increment) and re-read into
          consecutive_misses, uow.publish of the same checkin.missed event; a commit every
-         BATCH (500) sessions, like the detector's transactions; no indexed claim, no batching
+         detector.BATCH sessions, like the detector's transactions; no indexed claim, no batching
          of the streak.
 The order of the two alternates between repetitions. After each path the bench checks the
 database: exactly the N due sessions are newly missed, each person's consecutive_misses
@@ -42,6 +42,7 @@ from services.checkins.usecases import detector
 from shared.clock import FixedClock
 from shared.db.engine import make_engine
 from shared.db import uow as uow_module
+from shared.events import catalogue as catalogue_module, envelope as envelope_module
 from shared.db import upsert
 from shared.db.migrations import upgrade
 from shared.db.upsert import increment
@@ -49,7 +50,8 @@ from shared.runtime import Runtime
 from shared.settings import load_settings
 
 # The code both paths run, as imported (the files may be edited while the bench runs).
-SOURCES = {Path(module.__file__): Path(module.__file__).read_bytes() for module in (detector, uow_module, upsert)}
+SOURCES = {Path(module.__file__): Path(module.__file__).read_bytes()
+           for module in (detector, uow_module, upsert, catalogue_module, envelope_module)}
 MISSED = "circles.checkins.checkin.missed.v1"
 TOPIC = "checkins.events"
 TARGET = 10.0

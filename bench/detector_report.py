@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HEADLINE = [
     ("Real: detect_missed(uow) in a fresh runtime.uow() per call, until it returns 0", "real_s", "real_sps"),
     ("Naive baseline: ORM-load every session, filter in Python, per due session mark + streak upsert + "
-     "publish, commit every 500",
+     f"publish, commit every {detector.detector.BATCH}",
      "naive_s", "naive_sps"),
     ("Ratio: real sessions/s / naive sessions/s", None, "ratio"),
 ]
@@ -97,13 +97,14 @@ def markdown(n: int, command: str, info: dict[str, str], rows, median) -> str:
              "the order of the paths alternates. The clock is fixed at "
              f"{detector.NOW.isoformat()}.", "",
              "Real: `detect_missed` as found in the file (blob above): per call one transaction that claims "
-             "up to 500 due sessions through ix_sessions_due with FOR UPDATE SKIP LOCKED, marks them, "
-             "keeps miss_streaks and writes one outbox row per session through uow.publish. "
+             f"up to {detector.detector.BATCH} due sessions through ix_sessions_due with FOR UPDATE SKIP LOCKED, "
+             "marks them, keeps miss_streaks and writes one outbox row per session through uow.publish. "
              "Naive: the same outcome (identical session rows, streaks and events, checked below) the "
              "straightforward way: one ORM select of every session row, a Python filter for scheduled and "
              "missed_after <= now (sorted by missed_after, id), then per due session status and missed_at, "
              "the streak bumped with the atomic upsert (shared.db.upsert.increment) and re-read into "
-             "consecutive_misses, and uow.publish of the same event; a commit every 500 sessions, the "
+             f"consecutive_misses, and uow.publish of the same event; a commit every {detector.detector.BATCH} "
+             "sessions, the "
              "detector's transaction size.", "",
              "Checked after every path, outside the timings: exactly the N due sessions are newly missed "
              "(missed_at = the clock), each person's consecutive_misses count on from their streak in "
