@@ -14,7 +14,8 @@ import logging
 import threading
 
 from kafka import KafkaProducer
-from sqlalchemy import Connection, Engine, Table, func, select, update
+from sqlalchemy import BigInteger, Connection, Engine, String, Table, any_, bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from shared import metrics
 from shared.clock import Clock
@@ -34,6 +35,12 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.idle_seconds = idle_seconds
         self._skip_locked = engine.dialect.name == "postgresql"
+        # PostgreSQL takes the batch's ids as one array parameter (= ANY): one plan for any
+        # batch size, where an IN list of 2,000 parameters is planned afresh each time.
+        ids = (outbox.c.id == any_(bindparam("ids", type_=ARRAY(BigInteger))) if self._skip_locked
+               else outbox.c.id.in_(bindparam("ids", expanding=True)))
+        self._mark_published = update(outbox).where(ids).values(
+            published_at=bindparam("now", type_=outbox.c.published_at.type))
 
     def publish_batch(self) -> int:
         """Publish one batch; return how many rows were published."""
@@ -46,11 +53,7 @@ class OutboxRelay:
             self.producer.flush(timeout=30)
             for future in futures:
                 future.get(timeout=0)  # raises if the broker did not take it
-            conn.execute(
-                update(self.outbox)
-                .where(self.outbox.c.id.in_([row.id for row in rows]))
-                .values(published_at=self.clock.now())
-            )
+            conn.execute(self._mark_published, {"ids": [row.id for row in rows], "now": self.clock.now()})
         for row in rows:
             metrics.OUTBOX_PUBLISHED.labels(self.service, row.topic).inc()
         return len(rows)
@@ -69,17 +72,23 @@ class OutboxRelay:
 
     def _drop_keys_held_elsewhere(self, conn: Connection, rows: list) -> list:
         """Keep, for each key, only the rows before its first unpublished row that is
-        not in this batch: that row is locked by another relay and must go out first."""
+        not in this batch: that row is locked by another relay and must go out first.
+
+        Only rows up to the batch's last id can block one of its rows. Reading those rows
+        of the batch's keys (the batch itself among them, by ix_outbox_key_unpublished)
+        and comparing in Python spares PostgreSQL a NOT IN over the whole batch."""
         if not rows:
             return rows
-        c = self.outbox.c
-        blockers = dict(conn.execute(
-            select(c.partition_key, func.min(c.id))
-            .where(c.published_at.is_(None),
-                   c.partition_key.in_({row.partition_key for row in rows}),
-                   c.id.not_in([row.id for row in rows]))
-            .group_by(c.partition_key)
-        ).all())
+        c, mine = self.outbox.c, {row.id for row in rows}
+        keys = sorted({row.partition_key for row in rows})
+        blockers: dict[str, int] = {}
+        for key, row_id in conn.execute(
+            select(c.partition_key, c.id)
+            .where(c.published_at.is_(None), c.partition_key == any_(bindparam("keys", type_=ARRAY(String))),
+                   c.id <= max(mine)), {"keys": keys}
+        ):
+            if row_id not in mine and row_id < blockers.get(key, row_id + 1):
+                blockers[key] = row_id
         return [r for r in rows if r.id < blockers.get(r.partition_key, r.id + 1)]
 
     def _send(self, row):
