@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             runs, dialect = pipeline.run(pipeline.Options(args.events, args.repeat, args.database_url, args.bootstrap))
             print(report.write(args.events, command, dialect, args.bootstrap, runs), flush=True)
         if "b2" in args.only:
-            options = relay.Options(args.events, args.repeat, args.database_url, args.bootstrap)
+            options = pipeline.Options(args.events, args.repeat, args.database_url, args.bootstrap)
             runs, dialect, relay_batch = relay.run(options)
             print(relay.write(options, command, dialect, relay_batch, runs), flush=True)
         if "b3" in args.only:  # PostgreSQL: $BENCH_DATABASE_URL or --database-url, else the local server

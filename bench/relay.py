@@ -11,10 +11,8 @@ row arrived exactly once and every row is marked published.
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bench import baseline, circles, report, results
+from bench.pipeline import Options, say
 from bench.events import Population, kafka_records
 from bench.infra import Databases, broker
 from bench.tables import repetition_table
@@ -38,23 +37,6 @@ HEADLINE = [
     ("Relay: OutboxRelay.publish_batch until the outbox is empty", "relay_s", "relay_eps"),
     ("Ratio: relay events/s / baseline events/s", None, "ratio"),
 ]
-
-
-@dataclasses.dataclass(frozen=True)
-class Options:
-    events: int
-    repeat: int
-    database_url: str | None
-    bootstrap: str | None
-    seed: int = 7
-
-    @property
-    def timeout(self) -> float:
-        return 120 + self.events * 0.01
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def run(options: Options) -> tuple[list[dict[str, float]], str, int]:
