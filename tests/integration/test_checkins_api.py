@@ -60,6 +60,27 @@ def test_a_high_severity_flag_raises_risk_flagged_in_the_same_transaction(world)
     assert len(alert["flag_ids"]) == 2
 
 
+
+def test_the_answer_to_a_new_check_in_is_what_reading_it_back_gives(world):
+    """The 201 is built from the rows just written, not read again: same fields, flags by
+    kind and items by due date, as GET /checkins/{id} orders them."""
+    person = world.person()
+    staff = world.as_staff(person.peer_worker)
+    response = world.client.post("/checkins", json={
+        "person_id": person.id, "wellbeing": 4, "wins": "Kept my appointment",
+        "risk_flags": [{"kind": "violence", "severity": "low"}, {"kind": "relapse", "severity": "medium"},
+                       {"kind": "other", "severity": "low"}],
+        "action_items": [{"what": "Lift to GP", "owner_kind": "contact", "owner_id": person.contact_id,
+                          "due_on": "2026-03-09"},
+                         {"what": "Ring the housing officer", "owner_kind": "staff",
+                          "owner_id": person.peer_worker.id, "due_on": "2026-03-04"}],
+    }, headers=staff)
+    assert response.status_code == 201, response.json
+    assert [f["kind"] for f in response.json["risk_flags"]] == ["other", "relapse", "violence"]
+    assert [i["due_on"] for i in response.json["action_items"]] == ["2026-03-04", "2026-03-09"]
+    read_back = world.client.get(f"/checkins/{response.json['id']}", headers=staff)
+    assert read_back.status_code == 200 and read_back.json == response.json
+
 @pytest.mark.parametrize("body, fields", [
     ({"person_id": "not-a-uuid", "wellbeing": 11}, {"person_id", "wellbeing"}),
     ({"wellbeing": 5, "risk_flags": [{"kind": "boredom", "severity": "high"}]}, {"risk_flags"}),

@@ -14,9 +14,13 @@ from shared.web.common import strings, unit_of_work
 blp = Blueprint("checkins", __name__, url_prefix="/checkins", description="Check-in records")
 
 
-def _view(uow, record) -> dict:
+def _view(record, risk_flags, action_items) -> dict:
     return {**{c.key: getattr(record, c.key) for c in record.__table__.columns},
-            "risk_flags": checkins.flags_of(uow, record.id), "action_items": checkins.items_of(uow, record.id)}
+            "risk_flags": risk_flags, "action_items": action_items}
+
+
+def _stored_view(uow, record) -> dict:
+    return _view(record, checkins.flags_of(uow, record.id), checkins.items_of(uow, record.id))
 
 
 @blp.route("")
@@ -30,8 +34,8 @@ class Checkins(MethodView):
         Completes the session it is for and resets the person's run of missed sessions."""
         body = strings(body)
         with unit_of_work() as uow:
-            record = checkins.record_checkin(uow, current_principal(), checkins.RecordCheckin(**body))
-            return _view(uow, record)
+            saved = checkins.record_checkin(uow, current_principal(), checkins.RecordCheckin(**body))
+        return _view(saved.record, saved.risk_flags, saved.action_items)
 
     @require_roles(*STAFF_WITH_CASELOAD)
     @blp.arguments(CheckinQuery, location="query")
@@ -42,7 +46,7 @@ class Checkins(MethodView):
         with unit_of_work() as uow:
             records = checkins.visible_checkins(uow, current_principal(), person_id, query["limit"], query["offset"])
             audited(uow, person_ids(records), "checkins", "list")
-            return [_view(uow, record) for record in records]
+            return [_stored_view(uow, record) for record in records]
 
 
 @blp.route("/<uuid:checkin_id>")
@@ -54,4 +58,4 @@ class Checkin(MethodView):
         with unit_of_work() as uow:
             record = checkins.get_checkin(uow, current_principal(), str(checkin_id))
             audited(uow, [record.person_id], "checkin")
-            return _view(uow, record)
+            return _stored_view(uow, record)

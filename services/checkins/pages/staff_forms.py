@@ -56,7 +56,7 @@ def record_checkin(person_id):
         return _form_page(pid, form.get("session_id", ""), form, 422, field_errors(invalid.messages, rows))
     try:
         with unit_of_work() as uow:
-            record = checkins.record_checkin(uow, current_principal(), checkins.RecordCheckin(**strings(loaded)))
+            record = checkins.record_checkin(uow, current_principal(), checkins.RecordCheckin(**strings(loaded))).record
     except Invalid as invalid:
         # The use case names the rule broken (an owner, a session), not the form row: shown at the top.
         return _form_page(pid, form.get("session_id", ""), form, 422, {"form": str(invalid)})

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from services.checkins.models import ActionItem, KnownContact, KnownPerson, KnownStaff
+from services.checkins.models.base import new_id
 from services.checkins.usecases.access import require_person, visible_person_ids
 from shared.auth import Principal
 from shared.db.uow import UnitOfWork
@@ -26,12 +27,11 @@ def add(uow: UnitOfWork, person: KnownPerson, item: dict, *, created_by: str,
         checkin_id: str | None = None) -> ActionItem:
     _check_owner(uow, person, item["owner_kind"], str(item["owner_id"]))
     action = ActionItem(
-        organisation_id=person.organisation_id, site_id=person.site_id, person_id=person.person_id,
+        id=new_id(), organisation_id=person.organisation_id, site_id=person.site_id, person_id=person.person_id,
         checkin_id=checkin_id, what=item["what"], owner_kind=item["owner_kind"], owner_id=str(item["owner_id"]),
         due_on=item["due_on"], status="open", overdue_announced=False, created_by=created_by,
         created_at=uow.clock.now())
-    uow.session.add(action)
-    uow.session.flush()
+    uow.session.add(action)  # inserted at the commit's flush: its id is already known
     _publish(uow, action, "created")
     return action
 

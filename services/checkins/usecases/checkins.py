@@ -33,36 +33,46 @@ class RecordCheckin:
     action_items: list[dict] = dataclasses.field(default_factory=list)
 
 
-def record_checkin(uow: UnitOfWork, principal: Principal, command: RecordCheckin) -> CheckinRecord:
+@dataclasses.dataclass(frozen=True)
+class SavedCheckin:
+    """A check-in as just written, with its flags (by kind) and items (by due date): what the
+    caller shows back, without reading the rows again."""
+    record: CheckinRecord
+    risk_flags: list[RiskFlag]
+    action_items: list[ActionItem]
+
+
+def record_checkin(uow: UnitOfWork, principal: Principal, command: RecordCheckin) -> SavedCheckin:
     person = require_person(uow, principal, command.person_id)
     return save_checkin(uow, person, command, recorded_by=principal.subject, source="staff")
 
 
 def save_checkin(uow: UnitOfWork, person: KnownPerson, command: RecordCheckin, *, recorded_by: str,
-                 source: str) -> CheckinRecord:
+                 source: str) -> SavedCheckin:
     """Store a check-in for a person already authorised (by token or by signed link)."""
     now = uow.clock.now()
     completed_at = command.completed_at or now
     if completed_at > now + dt.timedelta(minutes=5):
         raise Invalid("A check-in cannot be recorded for a time in the future.", "completed_at")
+    # The id is known before the insert, so the session is linked first and every row goes
+    # out in the commit's one flush (no INSERT then UPDATE of the record).
+    record_id = new_id()
+    session = sessions.complete(uow, person.person_id, command.session_id, CHECKIN_KINDS, completed_at, record_id)
     record = CheckinRecord(
-        organisation_id=person.organisation_id, site_id=person.site_id, person_id=person.person_id,
-        completed_at=completed_at, wellbeing=command.wellbeing, wins=command.wins,
-        risks_and_needs=command.risks_and_needs, practical_tasks=command.practical_tasks,
+        id=record_id, organisation_id=person.organisation_id, site_id=person.site_id, person_id=person.person_id,
+        session_id=session.id if session else None, completed_at=completed_at, wellbeing=command.wellbeing,
+        wins=command.wins, risks_and_needs=command.risks_and_needs, practical_tasks=command.practical_tasks,
         days_abstinent_last_30=command.days_abstinent_last_30, medication_adherence=command.medication_adherence,
         source=source, recorded_by=recorded_by, recorded_at=now)
     uow.session.add(record)
-    uow.session.flush()
-    session = sessions.complete(uow, person.person_id, command.session_id, CHECKIN_KINDS, completed_at, record.id)
-    record.session_id = session.id if session else None
-    flags = [_flag(record, flag, now) for flag in command.risk_flags]
+    flags = sorted((_flag(record, flag, now) for flag in command.risk_flags), key=lambda flag: flag.kind)
     uow.session.add_all(flags)
-    for item in command.action_items:
-        action_items.add(uow, person, item, created_by=recorded_by, checkin_id=record.id)
+    items = [action_items.add(uow, person, item, created_by=recorded_by, checkin_id=record.id)
+             for item in command.action_items]
     _publish_completed(uow, record, flags)
     raise_alert(uow, person, flags, source=source, checkin_id=record.id)
     uow.commit()
-    return record
+    return SavedCheckin(record, flags, sorted(items, key=lambda item: (item.due_on, item.id)))
 
 
 def raise_alert(uow: UnitOfWork, person: KnownPerson, flags: list[RiskFlag], *, source: str,

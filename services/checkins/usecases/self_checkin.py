@@ -96,7 +96,7 @@ def answer(uow: UnitOfWork, token: str, wellbeing: int | None, help_text: str, t
         raise LinkUsed("This check-in link has already been used.")
     command = RecordCheckin(person_id=person.person_id, wellbeing=wellbeing, risks_and_needs=help_text.strip(),
                             risk_flags=[dict(TALK_NOW_FLAG)] if talk_now else [])
-    record = save_checkin(uow, person, command, recorded_by=f"self-checkin:{link.id}", source="self")
+    record = save_checkin(uow, person, command, recorded_by=f"self-checkin:{link.id}", source="self").record
     return record, person
 
 
