@@ -4,6 +4,10 @@ transaction) against a bare Flask route returning a constant (bench/bare_app.py)
 with the deployment's own command line and config (shared/web/gunicorn_conf.py) and driven by
 Debian's wrk with the same Lua script, threads, connections and duration, in the same run.
 
+A third side, the floor (bench/floor_app.py: one INSERT and COMMIT through the bare driver),
+shows how close to the bare route any write can come on the machine, and the CPU that gunicorn
+and PostgreSQL spend per request on each side (bench/api_cpu.py) shows where the time goes.
+
 Every request of the real side must be a 201 that wrote its rows: wrk's non-2xx count and its
 socket errors must be 0, and the database is counted after each run (bench/api_report.py says
 exactly what is checked). A run that fails a check stops with no figures written.
@@ -24,12 +28,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench import api_report, api_server
+from bench import api_cpu, api_report, api_server
 from bench.api_server import Server
 from bench.api_wrk import BenchmarkFailed, Wrk
 from bench.infra import Databases
 
 SEARCH = (8, 16, 32, 64)
+SIDES = ("real", "bare", "floor")  # repetition i starts at SIDES[i % 3], so each side goes first once in three
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -71,8 +76,9 @@ def measure(server: Server, wrk: Wrk, connections: int, warmup: int, duration: i
     """A warm-up run, then the measured run, each checked; the measured run's figures."""
     warm = wrk.run(server.url, connections, warmup)
     server.check(warm, connections, f"{label} warm-up")
-    before = server.counts()
+    before, cpu_before = server.counts(), api_cpu.sample(server.process.pid)
     result = wrk.run(server.url, connections, duration)
+    result["cpu"] = api_cpu.per_request(cpu_before, api_cpu.sample(server.process.pid), result["requests"])
     result["rows"] = server.check(result, connections, label, before)
     say(f"  {label}: {result['rps']:,.0f} requests/s, p50 {result['p50'] * 1000:.1f} ms, "
         f"p99 {result['p99'] * 1000:.1f} ms, {result['requests']} requests, checks passed")
@@ -81,19 +87,19 @@ def measure(server: Server, wrk: Wrk, connections: int, warmup: int, duration: i
 
 def search(args, databases: Databases, tmp: Path, wrk: Wrk) -> dict:
     """requests/s per connection count, for both sides; the chosen count (see api_report.knee)."""
-    points: dict[str, dict[int, dict]] = {"real": {}, "bare": {}}
-    for side in ("real", "bare"):
+    points: dict[str, dict[int, dict]] = {side: {} for side in SIDES}
+    for side in SIDES:
         with Server.start(side, databases, tmp, "search") as server:
             for connections in args.search:
                 points[side][connections] = measure(server, wrk, connections, 2, args.search_duration,
                                                     f"search {side} c={connections}")
-    chosen = max(api_report.knee(points["real"]), api_report.knee(points["bare"]))
+    chosen = max(api_report.knee(side_points) for side_points in points.values())
     say(f"B3: saturation search chose {chosen} connections")
     return {"points": points, "chosen": chosen}
 
 
 def repetition(args, index: int, databases: Databases, tmp: Path, wrk: Wrk, connections: int) -> dict:
-    order = ("real", "bare") if index % 2 == 0 else ("bare", "real")
+    order = SIDES[index % len(SIDES):] + SIDES[:index % len(SIDES)]
     run = {"order": order, "load_before": os.getloadavg()[0]}
     say(f"[{index + 1}/{args.repeat}] order: {' then '.join(order)}")
     for side in order:
@@ -103,7 +109,8 @@ def repetition(args, index: int, databases: Databases, tmp: Path, wrk: Wrk, conn
                 raise BenchmarkFailed(f"gunicorn settings differ between the sides: {run['config']} {server.config}")
     run["load_after"] = os.getloadavg()[0]
     run["ratio"] = run["real"]["rps"] / run["bare"]["rps"]
-    say(f"[{index + 1}/{args.repeat}] ratio {run['ratio']:.3f}")
+    floor = run["floor"]["rps"] / run["bare"]["rps"]
+    say(f"[{index + 1}/{args.repeat}] ratio {run['ratio']:.3f} (the floor's: {floor:.3f})")
     return run
 
 

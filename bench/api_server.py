@@ -1,5 +1,6 @@
-"""B3's servers: gunicorn as deployed, running the check-ins app on a fresh, seeded database
-or bench/bare_app.py, and the checks after each wrk run."""
+"""B3's servers: gunicorn as deployed, running the check-ins app on a fresh, seeded database,
+bench/bare_app.py, or bench/floor_app.py on a fresh database with its one table; and the
+checks after each wrk run."""
 from __future__ import annotations
 
 import contextlib
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from bench import floor_app
 from bench.api_wrk import ORG, PEER_WORKER, PERSONS, BenchmarkFailed
 from bench.infra import Databases, free_port
 from services.checkins.people_feed import HANDLERS
@@ -25,7 +27,8 @@ from shared.runtime import Runtime
 from shared.settings import ENV_FIELDS, load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = {"real": "services.checkins.app:create_app()", "bare": "bench.bare_app:create_app()"}
+APPS = {"real": "services.checkins.app:create_app()", "bare": "bench.bare_app:create_app()",
+        "floor": "bench.floor_app:create_app()"}
 COMPLETED = "circles.checkins.checkin.completed.v1"
 
 
@@ -77,6 +80,23 @@ def database(databases: Databases, label: str):
         databases.drop(url)
 
 
+@contextlib.contextmanager
+def floor_database(databases: Databases, label: str):
+    """A fresh database holding bench/floor_app.py's one table; dropped on the way out."""
+    url = databases.fresh(f"b3_floor_{label}")
+    try:
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sa.text(floor_app.CREATE))
+        engine.dispose()
+        yield url
+    finally:
+        databases.drop(url)
+
+
+DATABASES = {"real": database, "floor": floor_database}
+
+
 def environment(database_url: str | None, metrics_dir: Path) -> dict:
     """What gunicorn runs with, for both apps: this environment less any Circles setting, plus the
     check-ins database, the development secret (CIRCLES_DEV=1) and a bootstrap nobody listens on
@@ -111,7 +131,7 @@ class Server:
     @classmethod
     @contextlib.contextmanager
     def start(cls, side: str, databases: Databases, tmp: Path, label: str):
-        with (database(databases, label) if side == "real" else contextlib.nullcontext()) as url:
+        with (DATABASES[side](databases, label) if side in DATABASES else contextlib.nullcontext()) as url:
             server = cls(side, url, tmp, label)
             try:
                 server.wait_ready()
@@ -144,29 +164,23 @@ class Server:
         return ""
 
     def counts(self) -> dict:
-        """Check-in rows, outbox rows (all, the seed's starter-plan events included) and
-        checkin.completed rows, once two looks 0.3 s apart agree (requests wrk left in flight
-        finish first); `unmatched`: check-ins without their event, or events without their check-in."""
+        """The rows the side writes, once two looks 0.3 s apart agree (requests wrk left in flight
+        finish first); {} for the bare route, which writes none."""
         if self.engine is None:
             return {}
         previous, deadline = None, time.monotonic() + 60
         while time.monotonic() < deadline:
             with self.engine.connect() as conn:
-                records = set(conn.execute(sa.text("SELECT id FROM checkin_records")).scalars())
-                payloads = conn.execute(sa.text("SELECT payload FROM outbox WHERE event_type = :t"),
-                                        {"t": COMPLETED}).scalars().all()
-                total_outbox = conn.execute(sa.text("SELECT count(*) FROM outbox")).scalar_one()
-            events = [json.loads(p)["checkin_id"] for p in payloads]
-            now = {"records": len(records), "outbox": total_outbox, "completed": len(events),
-                   "unmatched": len(records.symmetric_difference(events)) + len(events) - len(set(events))}
+                now = _floor_rows(conn) if self.side == "floor" else _checkin_rows(conn)
             if now == previous:
                 return now
             previous = now
             time.sleep(0.3)
-        raise BenchmarkFailed(f"the check-ins database was still changing a minute after wrk stopped: {previous}")
+        raise BenchmarkFailed(f"the {self.side} side's database was still changing a minute after wrk stopped: "
+                              f"{previous}")
 
     def check(self, result: dict, connections: int, label: str, before: dict | None = None) -> dict:
-        """Raise BenchmarkFailed unless every request succeeded and, for the real app, wrote its rows."""
+        """Raise BenchmarkFailed unless every request succeeded and wrote its rows; the new rows."""
         problems = []
         if result["non2xx"]:
             problems.append(f"{result['non2xx']} non-2xx/3xx responses")
@@ -179,15 +193,11 @@ class Server:
         rows = {}
         if self.engine is not None:
             after = self.counts()
-            if after["unmatched"] or after["completed"] != after["records"]:
+            if after.get("unmatched") or after.get("completed", after["records"]) != after["records"]:
                 problems.append(f"check-in rows and their checkin.completed outbox rows differ: {after}")
             if before is not None:
-                rows = {key: after[key] - before[key] for key in ("records", "outbox")}
-                if not result["requests"] <= rows["records"] <= result["requests"] + connections:
-                    problems.append(f"{rows['records']} new check-in rows for {result['requests']} completed "
-                                    f"requests (expected {result['requests']} to {result['requests'] + connections})")
-                if rows["outbox"] != rows["records"]:
-                    problems.append(f"{rows['outbox']} new outbox rows for {rows['records']} new check-in rows")
+                rows = {key: after[key] - before[key] for key in after if key in ("records", "outbox")}
+                problems += _new_row_problems(rows, result["requests"], connections)
         if problems:
             raise BenchmarkFailed(f"B3 {label} ({self.side}): " + "; ".join(problems) + f"\n{self.tail()}")
         return rows
@@ -204,6 +214,33 @@ class Server:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         self._log.close()
+
+
+def _checkin_rows(conn) -> dict:
+    """Check-in rows, outbox rows (all, the seed's starter-plan events included) and
+    checkin.completed rows; `unmatched`: check-ins without their event, or events without their check-in."""
+    records = set(conn.execute(sa.text("SELECT id FROM checkin_records")).scalars())
+    payloads = conn.execute(sa.text("SELECT payload FROM outbox WHERE event_type = :t"), {"t": COMPLETED}).scalars()
+    events = [json.loads(payload)["checkin_id"] for payload in payloads]
+    return {"records": len(records), "outbox": conn.execute(sa.text("SELECT count(*) FROM outbox")).scalar_one(),
+            "completed": len(events),
+            "unmatched": len(records.symmetric_difference(events)) + len(events) - len(set(events))}
+
+
+def _floor_rows(conn) -> dict:
+    return {"records": conn.execute(sa.text(f"SELECT count(*) FROM {floor_app.TABLE}")).scalar_one()}
+
+
+def _new_row_problems(rows: dict, requests: int, connections: int) -> list[str]:
+    """Every completed request wrote its row (requests in flight when wrk stopped are finished by
+    the server but not counted by wrk, hence up to `connections` more); the real app, its outbox row too."""
+    problems = []
+    if not requests <= rows["records"] <= requests + connections:
+        problems.append(f"{rows['records']} new rows for {requests} completed requests "
+                        f"(expected {requests} to {requests + connections})")
+    if "outbox" in rows and rows["outbox"] != rows["records"]:
+        problems.append(f"{rows['outbox']} new outbox rows for {rows['records']} new check-in rows")
+    return problems
 
 
 def gunicorn_config(env: dict) -> dict:

@@ -2,10 +2,11 @@
 saturation knee, the ratio and the verdict. No processes, no database."""
 import json
 import re
+import os
 
 import pytest
 
-from bench import api_report
+from bench import api_cpu, api_report
 from bench.api_wrk import PERSONS, lua_script, parse_wrk
 from services.checkins.api.schemas import CheckinIn
 
@@ -82,14 +83,44 @@ def test_the_knee_is_where_the_next_connection_count_adds_less_than_ten_percent(
     assert api_report.knee({8: {"rps": 100.0}, 16: {"rps": 200.0}, 32: {"rps": 400.0}}) == 32  # never stopped
 
 
-def _run(real_rps: float, bare_rps: float) -> dict:
-    return {"real": {"rps": real_rps, "p50": 0.05, "p99": 0.2}, "bare": {"rps": bare_rps, "p50": 0.002, "p99": 0.01}}
+def _side(rps: float, p50: float, app_cpu: float, db_cpu: float | None) -> dict:
+    return {"rps": rps, "p50": p50, "p99": p50 * 4, "cpu": {"gunicorn": app_cpu, "postgres": db_cpu}}
+
+
+def _run(real_rps: float, bare_rps: float, floor_rps: float = 500.0, db_cpu: float | None = 0.5) -> dict:
+    return {"real": _side(real_rps, 0.05, 5.0, db_cpu), "bare": _side(bare_rps, 0.002, 0.3, 0.0 if db_cpu else None),
+            "floor": _side(floor_rps, 0.01, 1.0, db_cpu)}
 
 
 def test_the_ratio_is_the_median_of_the_per_repetition_ratios_and_decides_the_verdict():
     table = api_report.rows([_run(100, 1000), _run(150, 1000), _run(90, 300)])
     assert [row["ratio"] for row in table] == pytest.approx([0.1, 0.15, 0.3])
+    assert [row["floor_ratio"] for row in table] == pytest.approx([0.5, 0.5, 500 / 300])
+    assert [row["real_of_floor"] for row in table] == pytest.approx([0.2, 0.3, 0.18])
     median = api_report.medians(table)
     assert median["ratio"] == pytest.approx(0.15) and median["real_p50"] == pytest.approx(50.0)
     assert api_report.verdict(median["ratio"]) == "FAIL"
     assert api_report.verdict(0.40) == "PASS" and api_report.verdict(0.399) == "FAIL"
+
+
+def test_the_ceiling_compares_each_sides_cpu_with_what_the_target_leaves_per_request():
+    median = api_report.medians(api_report.rows([_run(100, 1000), _run(120, 1100)]))
+    cap = api_report.ceiling(median)
+    assert cap["bare"] == pytest.approx(0.3) and cap["budget"] == pytest.approx(0.3 / api_report.TARGET)
+    assert cap["floor"] == pytest.approx(1.5) and cap["real"] == pytest.approx(5.5)
+
+
+def test_a_database_on_another_host_leaves_its_cpu_unmeasured_not_zero():
+    median = api_report.medians(api_report.rows([_run(100, 1000, db_cpu=None), _run(120, 1100, db_cpu=0.4)]))
+    assert median["real_db_cpu"] is None and median["real_app_cpu"] == pytest.approx(5.0)
+    assert api_report.ceiling(median)["floor"] is None
+    assert api_report._cell("real_db_cpu", None) == "n/a"
+
+
+def test_cpu_per_request_counts_this_process_session_and_divides_by_the_requests():
+    before = api_cpu.sample(os.getsid(0))
+    sum(i * i for i in range(3_000_000))  # spend some CPU in this session
+    after = api_cpu.sample(os.getsid(0))
+    assert after["gunicorn"] > before["gunicorn"]
+    per = api_cpu.per_request({"gunicorn": 1.0, "postgres": None}, {"gunicorn": 3.0, "postgres": 2.0}, 1000)
+    assert per == {"gunicorn": pytest.approx(2.0), "postgres": None}
