@@ -37,7 +37,7 @@ STAGES = [
     ("use case: record_checkin (person, insert, session, miss streak, outbox, commit)",
      "services/checkins/usecases/checkins.py", "record_checkin"),
     ("of which UnitOfWork.commit (outbox insert, COMMIT)", "shared/db/uow.py", "commit"),
-    ("response: _view (risk flags and action items read back)", "services/checkins/api/checkins.py", "_view"),
+    ("response: _view (the record, its flags and items as written)", "services/checkins/api/checkins.py", "_view"),
     ("response: CheckinOut dumped by marshmallow", "marshmallow/schema.py", "dump"),
     ("access log line and request metrics", "shared/web/observability.py", "_finish"),
 ]

@@ -224,8 +224,9 @@ def _profile(profile: dict | None) -> list[str]:
              f"cProfile over {profile['requests']} `POST /checkins` through Flask's test client (bench/api_profile.py: "
              "one thread, no gunicorn or sockets, the workers' environment, a fresh seeded database, after 100 "
              f"unprofiled requests): {profile['wall_ms']:.1f} ms per request under the profiler (cProfile roughly "
-             f"doubles Python's cost); per request {sql['sql']:g} SQL statements, {sql['begin']:g} transactions "
-             f"({sql['commit']:g} committed, {sql['rollback']:g} rolled back). Stages (cumulative time):", "",
+             f"doubles Python's cost); per request {sql['sql']:g} SQL statements, transactions begun "
+             f"{sql['begin']:g}, committed {sql['commit']:g}, rolled back {sql['rollback']:g}. Stages (cumulative "
+             "time):", "",
              "| stage | ms per request |", "|---|---:|",
              *[f"| {title} | {ms:.2f} |" for title, ms in profile["stages"]], "",
              "Own time (tottime) by where the code lives:", "",
