@@ -171,7 +171,7 @@ class Server:
         previous, deadline = None, time.monotonic() + 60
         while time.monotonic() < deadline:
             with self.engine.connect() as conn:
-                now = _floor_rows(conn) if self.side == "floor" else _checkin_rows(conn)
+                now = floor_rows(conn) if self.side == "floor" else checkin_rows(conn)
             if now == previous:
                 return now
             previous = now
@@ -197,7 +197,7 @@ class Server:
                 problems.append(f"check-in rows and their checkin.completed outbox rows differ: {after}")
             if before is not None:
                 rows = {key: after[key] - before[key] for key in after if key in ("records", "outbox")}
-                problems += _new_row_problems(rows, result["requests"], connections)
+                problems += new_row_problems(rows, result["requests"], connections)
         if problems:
             raise BenchmarkFailed(f"B3 {label} ({self.side}): " + "; ".join(problems) + f"\n{self.tail()}")
         return rows
@@ -216,7 +216,7 @@ class Server:
         self._log.close()
 
 
-def _checkin_rows(conn) -> dict:
+def checkin_rows(conn) -> dict:
     """Check-in rows, outbox rows (all, the seed's starter-plan events included) and
     checkin.completed rows; `unmatched`: check-ins without their event, or events without their check-in."""
     records = set(conn.execute(sa.text("SELECT id FROM checkin_records")).scalars())
@@ -227,11 +227,11 @@ def _checkin_rows(conn) -> dict:
             "unmatched": len(records.symmetric_difference(events)) + len(events) - len(set(events))}
 
 
-def _floor_rows(conn) -> dict:
+def floor_rows(conn) -> dict:
     return {"records": conn.execute(sa.text(f"SELECT count(*) FROM {floor_app.TABLE}")).scalar_one()}
 
 
-def _new_row_problems(rows: dict, requests: int, connections: int) -> list[str]:
+def new_row_problems(rows: dict, requests: int, connections: int) -> list[str]:
     """Every completed request wrote its row (requests in flight when wrk stopped are finished by
     the server but not counted by wrk, hence up to `connections` more); the real app, its outbox row too."""
     problems = []

@@ -7,6 +7,7 @@ import os
 import pytest
 
 from bench import api_cpu, api_report
+from bench.api_server import new_row_problems
 from bench.api_wrk import PERSONS, lua_script, parse_wrk
 from services.checkins.api.schemas import CheckinIn
 
@@ -124,3 +125,11 @@ def test_cpu_per_request_counts_this_process_session_and_divides_by_the_requests
     assert after["gunicorn"] > before["gunicorn"]
     per = api_cpu.per_request({"gunicorn": 1.0, "postgres": None}, {"gunicorn": 3.0, "postgres": 2.0}, 1000)
     assert per == {"gunicorn": pytest.approx(2.0), "postgres": None}
+
+
+def test_every_completed_request_must_have_written_its_rows():
+    assert new_row_problems({"records": 105}, requests=100, connections=8) == []  # 5 were in flight
+    assert new_row_problems({"records": 99}, requests=100, connections=8)  # one request lost its row
+    assert new_row_problems({"records": 109}, requests=100, connections=8)  # more than could be in flight
+    assert new_row_problems({"records": 100, "outbox": 99}, requests=100, connections=8)  # an event missing
+    assert new_row_problems({"records": 100, "outbox": 100}, requests=100, connections=8) == []
