@@ -56,13 +56,13 @@ def record_checkin(person_id):
         return _form_page(pid, form.get("session_id", ""), form, 422, field_errors(invalid.messages, rows))
     try:
         with unit_of_work() as uow:
-            record = checkins.record_checkin(uow, current_principal(), checkins.RecordCheckin(**strings(loaded))).record
+            saved = checkins.record_checkin(uow, current_principal(), checkins.RecordCheckin(**strings(loaded)))
     except Invalid as invalid:
         # The use case names the rule broken (an owner, a session), not the form row: shown at the top.
         return _form_page(pid, form.get("session_id", ""), form, 422, {"form": str(invalid)})
     except Conflict as conflict:
         return _form_page(pid, form.get("session_id", ""), form, 409, {"form": str(conflict)})
-    return redirect(f"/staff/persons/{pid}/sessions?recorded={record.id}", code=303)
+    return redirect(f"/staff/persons/{pid}/sessions?recorded={saved.record.id}", code=303)
 
 
 def form_to_body(form, person_id: str) -> tuple[dict, list[int]]:
