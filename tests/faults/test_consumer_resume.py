@@ -46,19 +46,59 @@ def consume(consumer, resume, wanted: int, timeout: float) -> int:
     return got
 
 
-def test_a_group_rejoining_a_restarted_broker_reads_the_new_log_from_the_start(broker):
-    resume = ResumeFromCommitted()
+class CountingResume(ResumeFromCommitted):
+    """Counts the assignments the group hands this member, to tell a member that rejoined
+    from one whose rejoin never completed."""
+
+    def __init__(self):
+        super().__init__()
+        self.assignments = 0
+
+    def on_partitions_assigned(self, assigned) -> None:
+        super().on_partitions_assigned(assigned)
+        self.assignments += 1
+
+
+# After a restart of the embedded broker, kafka-python sometimes never completes its rejoin:
+# no assignment comes for minutes (3 of 8 isolated runs once; a CI run of this test waited its
+# whole two minutes). Scenario 8 of the fault suite restarts its workers for the same reason.
+# That says nothing about ResumeFromCommitted, so such an attempt is run again on a fresh
+# broker, up to twice; a member that did rejoin must read the whole new log, first time.
+REJOIN_ATTEMPTS = 3
+
+
+def test_a_group_rejoining_a_restarted_broker_reads_the_new_log_from_the_start(tmp_path):
+    stalled = []
+    for attempt in range(REJOIN_ATTEMPTS):
+        outcome = _rejoin_after_restart(tmp_path / f"broker-{attempt}.log")
+        if outcome is not None:
+            rejoined, got = outcome
+            # The member rejoined: from here on it must read all of the new log.
+            assert got == 20, f"rejoined ({rejoined} new assignment(s)) but read {got} of the 20 new records"
+            return
+        stalled.append(attempt + 1)
+    pytest.fail(f"the group never completed its rejoin after the restart, in attempts {stalled}")
+
+
+def _rejoin_after_restart(log_path) -> tuple[int, int] | None:
+    """(new assignments, records read) after a restart; None when no new assignment came."""
+    broker = RestartableBroker(log_path)
+    resume = CountingResume()
     consumer = KafkaConsumer(bootstrap_servers=broker.bootstrap, group_id="resume-test", enable_auto_commit=False,
                              auto_offset_reset="earliest", session_timeout_ms=6000, heartbeat_interval_ms=1000)
     consumer.subscribe([TOPIC], listener=resume)
     try:
         produce(broker.bootstrap, 60, b"before")
         assert consume(consumer, resume, 60, 30) == 60
+        before = resume.assignments
         broker.restart()  # every partition starts again at offset 0, below the old positions
         produce(broker.bootstrap, 20, b"after")
-        assert consume(consumer, resume, 20, 120) == 20  # a loaded machine rejoins slowly
+        got = consume(consumer, resume, 20, 60)  # a loaded machine rejoins slowly
+        rejoined = resume.assignments - before
+        return (rejoined, got) if rejoined or got else None
     finally:
         consumer.close(autocommit=False)
+        broker.close()
 
 
 def test_a_member_that_never_rejoins_still_reads_the_new_log_from_the_start(broker):
