@@ -86,7 +86,7 @@ def measure(server: Server, wrk: Wrk, connections: int, warmup: int, duration: i
 
 
 def search(args, databases: Databases, tmp: Path, wrk: Wrk) -> dict:
-    """requests/s per connection count, for both sides; the chosen count (see api_report.knee)."""
+    """requests/s per connection count, for every side; the chosen count (see api_report.knee)."""
     points: dict[str, dict[int, dict]] = {side: {} for side in SIDES}
     for side in SIDES:
         with Server.start(side, databases, tmp, "search") as server:
