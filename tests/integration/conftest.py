@@ -60,6 +60,15 @@ def checkins_world(client_for, clock):
 
 
 @pytest.fixture
+def checkins_world_on_postgres(checkins_world):
+    """checkins_world where the test needs PostgreSQL's row locks (FOR UPDATE SKIP LOCKED);
+    skipped on SQLite. CI sets TEST_DATABASE_URL, so these always run there."""
+    if checkins_world.runtime.engine.dialect.name != "postgresql":
+        pytest.skip("row locks need PostgreSQL (set TEST_DATABASE_URL, as .ci/run does)")
+    return checkins_world
+
+
+@pytest.fixture
 def smtp_server():
     """A real SMTP server (aiosmtpd) on a free port, for the notification tests."""
     from tests.support.smtp_server import SmtpTestServer

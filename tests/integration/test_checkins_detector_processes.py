@@ -18,10 +18,8 @@ UTC = dt.timezone.utc
 
 
 @pytest.fixture
-def world(checkins_world):
-    if checkins_world.runtime.engine.dialect.name != "postgresql":
-        pytest.skip("concurrent detectors need PostgreSQL (set TEST_DATABASE_URL, as .ci/run does)")
-    return checkins_world
+def world(checkins_world_on_postgres):
+    return checkins_world_on_postgres
 
 
 def detector(world, name: str, clock_file, tmp_path) -> ServiceProcess:
