@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -23,9 +24,22 @@ def world(checkins_world_on_postgres):
 
 
 def detector(world, name: str, clock_file, tmp_path) -> ServiceProcess:
+    """A detector process, started and connected, that claims nothing until go(process)."""
     env = {**os.environ, "CHECKINS_DATABASE_URL": world.settings.database_url, "CLOCK_FILE": str(clock_file),
-           "DETECTOR_BATCH": "7", "LOG_LEVEL": "WARNING"}
-    return ServiceProcess(name, [sys.executable, "-m", "tests.support.detector_loop"], env, tmp_path).start()
+           "DETECTOR_BATCH": "7", "DETECTOR_PAUSE": "0.05", "LOG_LEVEL": "WARNING",
+           "GO_FILE": str(tmp_path / f"{name}.go")}
+    process = ServiceProcess(name, [sys.executable, "-m", "tests.support.detector_loop"], env, tmp_path).start()
+    wait_until(lambda: "ready" in process.log().split() or process.process.poll() is not None, 60,
+               message=f"{name} to connect")
+    return process
+
+
+def go(process: ServiceProcess) -> None:
+    Path(process.env["GO_FILE"]).touch()
+
+
+def has_marked(process: ServiceProcess) -> bool:
+    return any(line.isdigit() and int(line) > 0 for line in process.log().split())
 
 
 def test_two_detectors_and_a_crash_flag_every_due_session_exactly_once(world, tmp_path):
@@ -37,10 +51,15 @@ def test_two_detectors_and_a_crash_flag_every_due_session_exactly_once(world, tm
     clock_file = tmp_path / "clock"
     clock_file.write_text("2026-04-08T00:00:00+00:00")  # five Tuesdays have passed for everyone
     first, second = detector(world, "detector-a", clock_file, tmp_path), detector(world, "detector-b", clock_file, tmp_path)
-    wait_until(lambda: any(line.strip() not in ("", "0") for line in first.log().splitlines()), 60,
-               message="detector-a to mark a batch")
+    # In turn, so a slow start cannot leave one of them nothing to claim: a starts, b joins it.
+    go(first)
+    wait_until(lambda: has_marked(first), 60, message="detector-a to mark a batch")
+    go(second)
+    wait_until(lambda: has_marked(second) or second.process.poll() is not None, 60,
+               message="detector-b to mark a batch beside detector-a")
     first.kill()  # mid-run: whatever it had claimed but not committed goes back
     restarted = detector(world, "detector-a2", clock_file, tmp_path)
+    go(restarted)
     for process in (second, restarted):
         assert process.process.wait(120) == 0, process.log()
 
