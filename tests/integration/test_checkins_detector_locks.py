@@ -4,10 +4,11 @@ run of misses counts in session order), and nothing held is ever counted twice."
 import datetime as dt
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from services.checkins.models import Session
 from services.checkins.usecases import detector
+from tests.support.sql_log import statements_sent
 
 UTC = dt.timezone.utc
 
@@ -76,20 +77,14 @@ def test_when_others_hold_more_than_a_few_batches_the_persons_sessions_are_read_
     world.clock.set(dt.datetime(2026, 4, 8, 0, 0, tzinfo=UTC))  # five Tuesdays for one, one for the other
     sessions = due_sessions(world, held)
     assert len(sessions) == 5 and len(due_sessions(world, later)) == 1
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
     other = OtherDetector(world, sessions[:4])
-    event.listen(world.runtime.engine, "before_cursor_execute", record)
     try:
         # Batch 1 claims the fifth; the due range up to it (held ones included) fills the
         # cap of 4 batches, so the claimed persons' own sessions are read: still held first.
-        assert world.run(lambda uow: detector.detect_missed(uow, batch=1)) == 0
+        with statements_sent(world.runtime.engine) as statements:
+            assert world.run(lambda uow: detector.detect_missed(uow, batch=1)) == 0
         assert any("sessions.person_id = ANY" in statement for statement in statements)
     finally:
-        event.remove(world.runtime.engine, "before_cursor_execute", record)
         other.release()
     assert world.run(lambda uow: detector.detect_missed(uow, batch=10)) == 6
     assert missed_runs(world) == {held.id: [1, 2, 3, 4, 5], later.id: [1]}

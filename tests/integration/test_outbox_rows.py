@@ -4,9 +4,10 @@ import datetime as dt
 import uuid
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from shared.db import uow as uow_module
+from tests.support.sql_log import statements_sent
 
 CHECKIN_COMPLETED = "circles.checkins.checkin.completed.v1"
 ORG = "11111111-1111-4111-8111-111111111111"
@@ -30,17 +31,9 @@ def publish(runtime, clock, count):
 def test_outbox_rows_are_the_events_as_published_however_many(runtime_for, clock, count):
     runtime = runtime_for("checkins")
     outbox = runtime.spec.outbox
-    inserts = []
-
-    def record(conn, cursor, statement, *args):
-        if statement.startswith("INSERT INTO outbox"):
-            inserts.append(statement)
-
-    event.listen(runtime.engine, "before_cursor_execute", record)
-    try:
+    with statements_sent(runtime.engine) as statements:
         events = publish(runtime, clock, count)
-    finally:
-        event.remove(runtime.engine, "before_cursor_execute", record)
+    inserts = [statement for statement in statements if statement.startswith("INSERT INTO outbox")]
     copied = count >= uow_module.COPY_FROM_ROWS and runtime.engine.dialect.name == "postgresql"
     assert len(inserts) == (0 if copied else 1)
     columns = ["event_id", "topic", "partition_key", "event_type", "headers", "payload", "created_at"]
