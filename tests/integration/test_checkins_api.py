@@ -5,6 +5,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
+from tests.support.sql_log import statements_sent
 from tests.support.tokens import ORG_B, bearer
 
 SITE_1 = "aaaaaaaa-0000-4000-8000-000000000001"
@@ -80,6 +81,30 @@ def test_the_answer_to_a_new_check_in_is_what_reading_it_back_gives(world):
     assert [i["due_on"] for i in response.json["action_items"]] == ["2026-03-04", "2026-03-09"]
     read_back = world.client.get(f"/checkins/{response.json['id']}", headers=staff)
     assert read_back.status_code == 200 and read_back.json == response.json
+
+
+def test_a_list_gives_each_check_in_its_own_flags_and_items_in_the_same_queries_for_any_length(world):
+    person = world.person()
+    staff = world.as_staff(person.peer_worker)
+    item = {"what": "Ring the housing officer", "owner_kind": "staff", "owner_id": person.peer_worker.id}
+    bodies = [{"risk_flags": [{"kind": "relapse", "severity": "medium"}, {"kind": "other", "severity": "low"}]},
+              {},
+              {"action_items": [{**item, "due_on": "2026-03-09"}, {**item, "due_on": "2026-03-04"}],
+               "risk_flags": [{"kind": "violence", "severity": "low"}]}]
+    posted = [world.client.post("/checkins", json={"person_id": person.id, "wellbeing": 5,
+                                                   "completed_at": f"2026-03-01T0{hour}:00:00+00:00", **body},
+                                headers=staff).json for hour, body in enumerate(bodies, start=1)]
+
+    def listed(limit):
+        with statements_sent(world.runtime.engine) as statements:
+            response = world.client.get(f"/checkins?person_id={person.id}&limit={limit}", headers=staff)
+        assert response.status_code == 200, response.json
+        return response.json, len(statements)
+
+    (one, queries_for_one), (three, queries_for_three) = listed(1), listed(3)
+    assert three == posted[::-1] and one == posted[-1:]  # newest first, each with its own rows
+    assert queries_for_three == queries_for_one  # no query per listed check-in
+
 
 @pytest.mark.parametrize("body, fields", [
     ({"person_id": "not-a-uuid", "wellbeing": 11}, {"person_id", "wellbeing"}),

@@ -19,8 +19,11 @@ def _view(record, risk_flags, action_items) -> dict:
             "risk_flags": risk_flags, "action_items": action_items}
 
 
-def _stored_view(uow, record) -> dict:
-    return _view(record, checkins.flags_of(uow, record.id), checkins.items_of(uow, record.id))
+def _stored_views(uow, records) -> list[dict]:
+    """The stored check-ins with their flags and items: three queries for any page size."""
+    ids = [record.id for record in records]
+    flags, items = checkins.flags_by_checkin(uow, ids), checkins.items_by_checkin(uow, ids)
+    return [_view(record, flags[record.id], items[record.id]) for record in records]
 
 
 @blp.route("")
@@ -46,7 +49,7 @@ class Checkins(MethodView):
         with unit_of_work() as uow:
             records = checkins.visible_checkins(uow, current_principal(), person_id, query["limit"], query["offset"])
             audited(uow, person_ids(records), "checkins", "list")
-            return [_stored_view(uow, record) for record in records]
+            return _stored_views(uow, records)
 
 
 @blp.route("/<uuid:checkin_id>")
@@ -58,4 +61,4 @@ class Checkin(MethodView):
         with unit_of_work() as uow:
             record = checkins.get_checkin(uow, current_principal(), str(checkin_id))
             audited(uow, [record.person_id], "checkin")
-            return _stored_view(uow, record)
+            return _stored_views(uow, [record])[0]

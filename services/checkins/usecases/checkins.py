@@ -65,7 +65,7 @@ def save_checkin(uow: UnitOfWork, person: KnownPerson, command: RecordCheckin, *
         days_abstinent_last_30=command.days_abstinent_last_30, medication_adherence=command.medication_adherence,
         source=source, recorded_by=recorded_by, recorded_at=now)
     uow.session.add(record)
-    flags = sorted((_flag(record, flag, now) for flag in command.risk_flags), key=lambda flag: flag.kind)
+    flags = sorted((_flag(record, flag, now) for flag in command.risk_flags), key=lambda flag: (flag.kind, flag.id))
     uow.session.add_all(flags)
     items = [action_items.add(uow, person, item, created_by=recorded_by, checkin_id=record.id)
              for item in command.action_items]
@@ -108,12 +108,32 @@ def get_checkin(uow: UnitOfWork, principal: Principal, checkin_id: str) -> Check
 
 
 def flags_of(uow: UnitOfWork, checkin_id: str) -> list[RiskFlag]:
-    return list(uow.session.scalars(select(RiskFlag).where(RiskFlag.checkin_id == checkin_id).order_by(RiskFlag.kind)))
+    return flags_by_checkin(uow, [checkin_id])[checkin_id]
 
 
 def items_of(uow: UnitOfWork, checkin_id: str) -> list[ActionItem]:
-    return list(uow.session.scalars(select(ActionItem).where(ActionItem.checkin_id == checkin_id)
-                                    .order_by(ActionItem.due_on, ActionItem.id)))
+    return items_by_checkin(uow, [checkin_id])[checkin_id]
+
+
+def flags_by_checkin(uow: UnitOfWork, checkin_ids: list[str]) -> dict[str, list[RiskFlag]]:
+    """Each check-in's risk flags by kind, for a whole page of check-ins in one query."""
+    rows = uow.session.scalars(select(RiskFlag).where(RiskFlag.checkin_id.in_(checkin_ids))
+                               .order_by(RiskFlag.kind, RiskFlag.id))
+    return _grouped(checkin_ids, rows)
+
+
+def items_by_checkin(uow: UnitOfWork, checkin_ids: list[str]) -> dict[str, list[ActionItem]]:
+    """Each check-in's action items by due date, for a whole page of check-ins in one query."""
+    rows = uow.session.scalars(select(ActionItem).where(ActionItem.checkin_id.in_(checkin_ids))
+                               .order_by(ActionItem.due_on, ActionItem.id))
+    return _grouped(checkin_ids, rows)
+
+
+def _grouped(checkin_ids: list[str], rows) -> dict[str, list]:
+    grouped: dict[str, list] = {checkin_id: [] for checkin_id in checkin_ids}
+    for row in rows:
+        grouped[row.checkin_id].append(row)
+    return grouped
 
 
 def _flag(record: CheckinRecord, flag: dict, now: dt.datetime) -> RiskFlag:
