@@ -20,7 +20,7 @@ def _view(record, risk_flags, action_items) -> dict:
 
 
 def _stored_views(uow, records) -> list[dict]:
-    """The stored check-ins with their flags and items: three queries for any page size."""
+    """The stored check-ins with their flags and items: two queries, whatever the page's length."""
     ids = [record.id for record in records]
     flags, items = checkins.flags_by_checkin(uow, ids), checkins.items_by_checkin(uow, ids)
     return [_view(record, flags[record.id], items[record.id]) for record in records]
